@@ -1,0 +1,431 @@
+//! A pool of guarded stacks, carved out of large mappings.
+//!
+//! corosensei's `DefaultStack` makes one `mmap` and one `mprotect` per stack:
+//! about 8.5 µs each time, and two kernel mappings per stack, so a process
+//! stops near 32,750 of them (Linux allows 65,530 mappings by default). The
+//! pool below fixes both:
+//!
+//! * a stack that a finished tasklet gives back is reused as it is, which
+//!   costs a push and a pop on a free list;
+//! * new stacks are carved out of a *slab*, one large mapping, and each gets
+//!   its guard page from `madvise(MADV_GUARD_INSTALL)` (Linux 6.13+), which
+//!   marks pages as "fault on access" without splitting the mapping. On older
+//!   kernels the pool falls back to `mprotect`, which splits the mapping, and
+//!   it counts mappings so that running out gives a clear error rather than an
+//!   `ENOMEM` deep inside a tasklet spawn.
+//!
+//! Memory is reserved with `MAP_NORESERVE`: a stack costs address space, and
+//! only the pages a tasklet really touches cost memory.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::io;
+use std::rc::Rc;
+
+use corosensei::stack::{Stack, StackPointer};
+
+/// The stack size a pool uses unless told otherwise: 256 KiB.
+///
+/// A tasklet that panics needs about 5.5 KiB of stack to print its message,
+/// about 22 KiB with `RUST_BACKTRACE=1`; 256 KiB leaves room for ordinary
+/// recursion too. It costs address space only: untouched pages are never
+/// backed by memory.
+pub const DEFAULT_STACK_SIZE: usize = 256 * 1024;
+
+/// How many stacks one slab (one mapping) holds.
+const STACKS_PER_SLAB: usize = 64;
+
+/// Mappings left to the rest of the process (libraries, heap, threads) when
+/// the pool has to count mappings on kernels without guard regions.
+const MAPPINGS_RESERVED_FOR_OTHERS: usize = 1024;
+
+/// How a stack's guard page is made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GuardKind {
+    /// `madvise(MADV_GUARD_INSTALL)`: the guard lives inside the slab's one
+    /// mapping (Linux 6.13 and later).
+    GuardRegion,
+    /// `mprotect(PROT_NONE)`: each guard page splits the slab's mapping, so
+    /// every stack costs about two of the kernel's mappings.
+    ProtectedPage,
+}
+
+/// What went wrong while handing out a stack.
+#[derive(Debug)]
+pub enum StackError {
+    /// The kernel refused to reserve address space for a new slab.
+    Map(io::Error),
+    /// The kernel refused to install a guard page.
+    Guard(io::Error),
+    /// Without guard regions, one more stack would pass the kernel's limit on
+    /// memory mappings (`vm.max_map_count`).
+    MappingLimit {
+        /// Stacks this pool has carved so far.
+        stacks: usize,
+        /// The kernel's limit, read from `/proc/sys/vm/max_map_count`.
+        limit: usize,
+    },
+}
+
+impl fmt::Display for StackError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StackError::Map(e) => write!(
+                f,
+                "could not reserve address space for tasklet stacks ({e}); \
+                 use smaller stacks or fewer tasklets"
+            ),
+            StackError::Guard(e) => write!(f, "could not install a stack guard page ({e})"),
+            StackError::MappingLimit { stacks, limit } => write!(
+                f,
+                "{stacks} tasklet stacks with mprotect guard pages would pass the kernel's \
+                 limit of {limit} memory mappings (vm.max_map_count); raise it with \
+                 `sysctl vm.max_map_count=...` or use Linux 6.13+, whose guard regions \
+                 need no extra mappings"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for StackError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StackError::Map(e) | StackError::Guard(e) => Some(e),
+            StackError::MappingLimit { .. } => None,
+        }
+    }
+}
+
+/// Counts of what a pool holds, for tests and for the curious.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Stacks handed out and not yet given back.
+    pub in_use: usize,
+    /// Stacks given back and waiting to be reused.
+    pub free: usize,
+    /// Slabs (large mappings) reserved so far.
+    pub slabs: usize,
+}
+
+/// A per-thread pool of guarded stacks.
+///
+/// Cloning a pool gives another handle to the same stacks. A pool is not
+/// `Send`: it belongs to one thread, like the tasklets that run on its
+/// stacks.
+#[derive(Clone)]
+pub struct StackPool {
+    inner: Rc<RefCell<Pool>>,
+}
+
+struct Pool {
+    stack_size: usize,
+    /// Guard page plus stack, rounded up to whole pages.
+    slot_size: usize,
+    guard_size: usize,
+    guard: Option<GuardKind>,
+    slabs: Vec<sys::Mapping>,
+    /// How many slots of the last slab have been carved.
+    carved_in_last: usize,
+    /// Lowest addresses (guard included) of stacks given back.
+    free: Vec<usize>,
+    carved: usize,
+}
+
+impl StackPool {
+    /// A pool whose stacks have `stack_size` usable bytes (rounded up to whole
+    /// pages, and at least corosensei's minimum), each below a guard page.
+    /// Nothing is mapped until the first stack is asked for.
+    pub fn new(stack_size: usize) -> StackPool {
+        let page = sys::page_size();
+        let stack_size = round_up(stack_size.max(corosensei::stack::MIN_STACK_SIZE), page);
+        StackPool {
+            inner: Rc::new(RefCell::new(Pool {
+                stack_size,
+                slot_size: stack_size + page,
+                guard_size: page,
+                guard: None,
+                slabs: Vec::new(),
+                carved_in_last: STACKS_PER_SLAB,
+                free: Vec::new(),
+                carved: 0,
+            })),
+        }
+    }
+
+    /// Usable bytes of each stack.
+    pub fn stack_size(&self) -> usize {
+        self.inner.borrow().stack_size
+    }
+
+    /// How guard pages are made, once the first stack has been carved.
+    pub fn guard_kind(&self) -> Option<GuardKind> {
+        self.inner.borrow().guard
+    }
+
+    /// What the pool holds now.
+    pub fn stats(&self) -> PoolStats {
+        let pool = self.inner.borrow();
+        PoolStats {
+            in_use: pool.carved - pool.free.len(),
+            free: pool.free.len(),
+            slabs: pool.slabs.len(),
+        }
+    }
+
+    /// A stack: a reused one if any was given back, otherwise a new one.
+    pub fn get(&self) -> Result<PooledStack, StackError> {
+        let mut pool = self.inner.borrow_mut();
+        let limit = match pool.free.pop() {
+            Some(limit) => limit,
+            None => pool.carve()?,
+        };
+        Ok(PooledStack {
+            limit,
+            base: limit + pool.slot_size,
+            pool: Rc::clone(&self.inner),
+        })
+    }
+}
+
+impl fmt::Debug for StackPool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StackPool")
+            .field("stack_size", &self.stack_size())
+            .field("guard", &self.guard_kind())
+            .field("stats", &self.stats())
+            .finish()
+    }
+}
+
+impl Pool {
+    /// Cuts a new stack out of the last slab, mapping a new slab if needed,
+    /// and installs its guard page.
+    fn carve(&mut self) -> Result<usize, StackError> {
+        if self.guard == Some(GuardKind::ProtectedPage) {
+            // Each slab is one mapping, and each guard page splits off two
+            // more in the worst case.
+            let limit = sys::max_map_count();
+            let needed = self.slabs.len() + 1 + 2 * (self.carved + 1);
+            if needed + MAPPINGS_RESERVED_FOR_OTHERS > limit {
+                return Err(StackError::MappingLimit {
+                    stacks: self.carved + 1,
+                    limit,
+                });
+            }
+        }
+        if self.carved_in_last == STACKS_PER_SLAB {
+            let slab = sys::Mapping::reserve(self.slot_size * STACKS_PER_SLAB)
+                .map_err(StackError::Map)?;
+            self.slabs.push(slab);
+            self.carved_in_last = 0;
+        }
+        let slab = self.slabs.last().expect("a slab was just ensured");
+        let limit = slab.start() + self.carved_in_last * self.slot_size;
+        self.guard = Some(match self.guard {
+            Some(kind) => {
+                sys::install_guard(limit, self.guard_size, kind).map_err(StackError::Guard)?;
+                kind
+            }
+            // First stack: find out whether this kernel has guard regions.
+            None => match sys::install_guard(limit, self.guard_size, GuardKind::GuardRegion) {
+                Ok(()) => GuardKind::GuardRegion,
+                Err(_) => {
+                    sys::install_guard(limit, self.guard_size, GuardKind::ProtectedPage)
+                        .map_err(StackError::Guard)?;
+                    GuardKind::ProtectedPage
+                }
+            },
+        });
+        self.carved_in_last += 1;
+        self.carved += 1;
+        Ok(limit)
+    }
+}
+
+/// One stack from a [`StackPool`]; dropping it gives it back to the pool.
+///
+/// It implements corosensei's [`Stack`], so a `Coroutine` can run on it.
+pub struct PooledStack {
+    base: usize,
+    limit: usize,
+    pool: Rc<RefCell<Pool>>,
+}
+
+impl PooledStack {
+    /// The guard page's first byte: a fault at or above it and below
+    /// [`PooledStack::usable_bottom`] is a stack overflow.
+    pub fn guard_start(&self) -> usize {
+        self.limit
+    }
+
+    /// The lowest usable byte of the stack.
+    pub fn usable_bottom(&self) -> usize {
+        self.limit + self.pool.borrow().guard_size
+    }
+}
+
+impl fmt::Debug for PooledStack {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PooledStack({:#x}..{:#x})", self.limit, self.base)
+    }
+}
+
+impl Drop for PooledStack {
+    fn drop(&mut self) {
+        self.pool.borrow_mut().free.push(self.limit);
+    }
+}
+
+// SAFETY: `limit..base` lies inside a slab that stays mapped while any
+// `PooledStack` holds the pool (`Rc`); the lowest page of that range is a
+// guard page (installed by `Pool::carve` before the stack is handed out), the
+// rest is readable and writable, at least `MIN_STACK_SIZE` bytes, and both
+// ends are page-aligned, hence aligned to `STACK_ALIGNMENT`. A stack is handed
+// out to one owner at a time: it is on the free list only after its
+// `PooledStack` was dropped.
+unsafe impl Stack for PooledStack {
+    fn base(&self) -> StackPointer {
+        StackPointer::new(self.base).expect("a mapped stack is never at address 0")
+    }
+
+    fn limit(&self) -> StackPointer {
+        StackPointer::new(self.limit).expect("a mapped stack is never at address 0")
+    }
+}
+
+fn round_up(n: usize, to: usize) -> usize {
+    n.div_ceil(to) * to
+}
+
+/// The system calls, fenced into one small module.
+mod sys {
+    use std::io;
+    use std::ptr;
+
+    use super::GuardKind;
+
+    /// `MADV_GUARD_INSTALL` from Linux 6.13's `<asm-generic/mman-common.h>`;
+    /// the `libc` crate does not have it yet.
+    const MADV_GUARD_INSTALL: libc::c_int = 102;
+
+    pub(super) fn page_size() -> usize {
+        // SAFETY: sysconf has no preconditions.
+        let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+        usize::try_from(size).expect("the page size is positive")
+    }
+
+    /// The kernel's limit on mappings per process.
+    pub(super) fn max_map_count() -> usize {
+        std::fs::read_to_string("/proc/sys/vm/max_map_count")
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(65_530)
+    }
+
+    /// A private anonymous mapping, unmapped on drop.
+    pub(super) struct Mapping {
+        start: *mut libc::c_void,
+        len: usize,
+    }
+
+    impl Mapping {
+        /// Reserves `len` bytes of readable, writable address space, with no
+        /// memory committed and no huge pages (a huge page would make every
+        /// stack cost 2 MiB of memory).
+        pub(super) fn reserve(len: usize) -> io::Result<Mapping> {
+            // SAFETY: a fresh anonymous mapping at an address the kernel
+            // chooses aliases nothing.
+            let start = unsafe {
+                libc::mmap(
+                    ptr::null_mut(),
+                    len,
+                    libc::PROT_READ | libc::PROT_WRITE,
+                    libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | libc::MAP_STACK,
+                    -1,
+                    0,
+                )
+            };
+            if start == libc::MAP_FAILED {
+                return Err(io::Error::last_os_error());
+            }
+            let mapping = Mapping { start, len };
+            // SAFETY: the range is the mapping we own. A failure only means
+            // huge pages stay possible, so its result is ignored.
+            unsafe { libc::madvise(start, len, libc::MADV_NOHUGEPAGE) };
+            Ok(mapping)
+        }
+
+        pub(super) fn start(&self) -> usize {
+            self.start as usize
+        }
+    }
+
+    impl Drop for Mapping {
+        fn drop(&mut self) {
+            // SAFETY: the pool drops a slab only when no `PooledStack` refers
+            // to it, so nothing runs on this memory any more.
+            unsafe { libc::munmap(self.start, self.len) };
+        }
+    }
+
+    /// Makes `[start, start + len)` fault on any access.
+    pub(super) fn install_guard(start: usize, len: usize, kind: GuardKind) -> io::Result<()> {
+        let addr = start as *mut libc::c_void;
+        // SAFETY: the range is the lowest page of a slot of a slab we own,
+        // which nothing uses yet; making it inaccessible breaks no reference.
+        let rc = unsafe {
+            match kind {
+                GuardKind::GuardRegion => libc::madvise(addr, len, MADV_GUARD_INSTALL),
+                GuardKind::ProtectedPage => libc::mprotect(addr, len, libc::PROT_NONE),
+            }
+        };
+        if rc == 0 {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stacks_are_reused_last_in_first_out() {
+        let pool = StackPool::new(16 * 1024);
+        let a = pool.get().unwrap();
+        let a_limit = a.limit;
+        let b = pool.get().unwrap();
+        assert_ne!(a_limit, b.limit);
+        drop(a);
+        assert_eq!(pool.stats().free, 1);
+        let c = pool.get().unwrap();
+        assert_eq!(c.limit, a_limit, "a given-back stack is reused first");
+        assert_eq!(
+            pool.stats(),
+            PoolStats {
+                in_use: 2,
+                free: 0,
+                slabs: 1
+            }
+        );
+    }
+
+    #[test]
+    fn stack_sizes_round_up_to_pages() {
+        let pool = StackPool::new(1);
+        assert_eq!(pool.stack_size(), corosensei::stack::MIN_STACK_SIZE.max(4096));
+        let s = pool.get().unwrap();
+        assert_eq!(s.base - s.usable_bottom(), pool.stack_size());
+    }
+
+    #[test]
+    fn a_new_slab_is_mapped_when_one_is_full() {
+        let pool = StackPool::new(16 * 1024);
+        let stacks: Vec<_> = (0..STACKS_PER_SLAB + 1).map(|_| pool.get().unwrap()).collect();
+        assert_eq!(pool.stats().slabs, 2);
+        drop(stacks);
+        assert_eq!(pool.stats().free, STACKS_PER_SLAB + 1);
+    }
+}

@@ -1,0 +1,28 @@
+//! The idle hook: what the scheduler does when nothing is runnable.
+//!
+//! Without a hook, nothing runnable means nothing will ever be: `run`
+//! returns, and a main tasklet that waits gets a deadlock error. A hook
+//! knows of waits that the run queue cannot see (timers in chapter 4, I/O
+//! readiness in Part IV, other threads in chapter 6): it blocks the thread
+//! until one of them fires and unparks its tasklets.
+
+/// What the idle hook found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Idle {
+    /// It waited, and woke at least one tasklet (or may have: the scheduler
+    /// looks again).
+    Woke,
+    /// No source it knows of could ever wake anyone.
+    Nothing,
+}
+
+/// Something the scheduler can wait on when no tasklet is runnable.
+pub trait IdleHook {
+    /// Blocks the thread until a source this hook knows fires, unparks the
+    /// tasklets waiting on it and returns [`Idle::Woke`]; or returns
+    /// [`Idle::Nothing`] at once if no source is pending.
+    ///
+    /// It runs on the main tasklet's stack, inside the dispatcher: it may
+    /// unpark tasklets but not switch (no `schedule`, `run` or `park`).
+    fn wait(&mut self) -> Idle;
+}

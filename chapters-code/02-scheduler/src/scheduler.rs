@@ -1,0 +1,509 @@
+//! The scheduler: one per thread, a ring of runnable tasklets, and the
+//! dispatcher that runs them.
+//!
+//! corosensei's coroutines are *asymmetric*: a coroutine suspends back to
+//! whoever resumed it. So the dispatcher lives on the main tasklet's stack
+//! (the thread's own stack), inside whatever scheduler call main made. A
+//! tasklet that yields puts itself where it belongs in the ring and suspends
+//! to the dispatcher, which resumes the next one. When main's turn comes, the
+//! dispatcher returns, and main's scheduler call returns with it.
+
+use std::cell::{Cell, RefCell, UnsafeCell};
+use std::collections::VecDeque;
+use std::panic::resume_unwind;
+use std::rc::Rc;
+
+use ch01_tasklets::{StackPool, Step, TaskletId, Yielder};
+use slab::Slab;
+
+use crate::error::{BlockedTasklet, Deadlock, Error, TaskletPanic};
+use crate::idle::{Idle, IdleHook};
+use crate::park::{Wake, WaitOn};
+
+use crate::tasklet::{State, Tasklet};
+
+/// What a tasklet's coroutine is, seen from the scheduler: nothing goes in
+/// or out on a switch, since a tasklet arranges the ring itself before it
+/// suspends.
+pub(crate) type Body = ch01_tasklets::Tasklet<(), ()>;
+
+/// Everything the scheduler knows about one tasklet. Shared by `Rc`: the
+/// ring, the handles and whoever may wake it hold it.
+pub(crate) struct Task {
+    pub(crate) id: TaskletId,
+    pub(crate) name: Option<Box<str>>,
+    pub(crate) state: Cell<State>,
+    /// The coroutine; `None` for the main tasklet and once a tasklet is dead.
+    /// Only the dispatcher touches it, and never while it runs.
+    pub(crate) body: UnsafeCell<Option<Body>>,
+    /// Set when the body first runs; what `schedule` suspends through.
+    pub(crate) yielder: Cell<*const Yielder<(), ()>>,
+    /// Bumped on every park and every wake, so that an `Unparker` from an
+    /// earlier park (or one that lost the race to wake) is recognised as
+    /// stale: a tasklet parked on several sources wakes exactly once.
+    pub(crate) park_generation: Cell<u64>,
+    pub(crate) wake: Cell<Option<Wake>>,
+    pub(crate) waiting_on: Cell<Option<WaitOn>>,
+    /// Index in the scheduler's registry of live tasklets.
+    pub(crate) slot: Cell<usize>,
+}
+
+impl Task {
+    pub(crate) fn is_main(&self) -> bool {
+        self.id == MAIN_ID
+    }
+
+    /// Whether the body has begun to run.
+    pub(crate) fn started(&self) -> bool {
+        // SAFETY: reading the state of a coroutine that is not being resumed
+        // right now (the dispatcher resumes only with the body borrowed
+        // mutably, and never calls back here meanwhile).
+        match unsafe { &*self.body.get() } {
+            Some(body) => body.state() != ch01_tasklets::State::New,
+            None => true,
+        }
+    }
+}
+
+/// The main tasklet's id: the thread's own stack.
+pub(crate) const MAIN_ID: TaskletId = TaskletId(0);
+
+/// The scheduler's mutable state. Borrowed only for short stretches that
+/// never run user code: no resume, no destructor of a tasklet's body, no
+/// idle hook.
+pub(crate) struct Core {
+    pub(crate) current: Rc<Task>,
+    /// Runnable tasklets in the order they will run; the current one is not
+    /// in it.
+    pub(crate) ring: VecDeque<Rc<Task>>,
+    /// Every tasklet that has a body (new, runnable, blocked or paused), so
+    /// that a deadlock report can list the blocked ones and a dying thread
+    /// can unwind them all.
+    pub(crate) live: Slab<Rc<Task>>,
+    pools: Vec<StackPool>,
+    idle: Option<Box<dyn IdleHook>>,
+    /// True while main's stack is running the dispatcher.
+    dispatching: bool,
+}
+
+pub(crate) struct Scheduler {
+    core: RefCell<Core>,
+    main: Rc<Task>,
+}
+
+thread_local! {
+    static SCHEDULER: Scheduler = Scheduler::new();
+}
+
+impl Scheduler {
+    fn new() -> Scheduler {
+        let main = Rc::new(Task {
+            id: MAIN_ID,
+            name: Some("main".into()),
+            state: Cell::new(State::Current),
+            body: UnsafeCell::new(None),
+            yielder: Cell::new(std::ptr::null()),
+            park_generation: Cell::new(0),
+            wake: Cell::new(None),
+            waiting_on: Cell::new(None),
+            slot: Cell::new(usize::MAX),
+        });
+        Scheduler {
+            core: RefCell::new(Core {
+                current: Rc::clone(&main),
+                ring: VecDeque::new(),
+                live: Slab::new(),
+                pools: Vec::new(),
+                idle: None,
+                dispatching: false,
+            }),
+            main,
+        }
+    }
+}
+
+/// Runs `f` on this thread's scheduler state. `f` must not run user code.
+pub(crate) fn with_core<R>(f: impl FnOnce(&mut Core) -> R) -> R {
+    SCHEDULER.with(|s| f(&mut s.core.borrow_mut()))
+}
+
+pub(crate) fn main_task() -> Rc<Task> {
+    SCHEDULER.with(|s| Rc::clone(&s.main))
+}
+
+// ANCHOR: teardown
+impl Drop for Scheduler {
+    /// The thread is exiting: unwind every tasklet that is still alive, so
+    /// that its destructors run, as Stackless ran `finally` blocks. Their
+    /// destructors must not call scheduler functions: the scheduler is gone
+    /// (`schedule` returns at once while unwinding; the others panic, which
+    /// aborts).
+    fn drop(&mut self) {
+        let live = std::mem::take(&mut self.core.get_mut().live);
+        for (_, task) in live {
+            // SAFETY: the thread is exiting and no tasklet is running; the
+            // dispatcher is gone, so nothing else touches the body.
+            let body = unsafe { (*task.body.get()).take() };
+            task.state.set(State::Dead);
+            drop(body);
+        }
+    }
+}
+// ANCHOR_END: teardown
+
+/// How a tasklet is created: its name and stack size.
+#[derive(Debug, Default)]
+pub struct Builder {
+    name: Option<String>,
+    stack_size: Option<usize>,
+}
+
+impl Builder {
+    /// A builder with no name and the default stack size
+    /// ([`ch01_tasklets::DEFAULT_STACK_SIZE`]).
+    pub fn new() -> Builder {
+        Builder::default()
+    }
+
+    /// Names the tasklet; the name appears in panics and deadlock reports.
+    pub fn name(mut self, name: impl Into<String>) -> Builder {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// The tasklet's usable stack size in bytes (rounded up to whole pages).
+    pub fn stack_size(mut self, bytes: usize) -> Builder {
+        self.stack_size = Some(bytes);
+        self
+    }
+
+    // ANCHOR: spawn
+    /// Creates the tasklet and appends it to the run queue (rule 1). It runs
+    /// when the scheduler gets to it, not now.
+    pub fn spawn<F>(self, f: F) -> Result<Tasklet, Error>
+    where
+        F: FnOnce() + 'static,
+    {
+        let size = self.stack_size.unwrap_or(ch01_tasklets::DEFAULT_STACK_SIZE);
+        let pool = with_core(|core| core.pool(size));
+        let body = Body::new(&pool, move |yielder, ()| {
+            current_task().yielder.set(yielder);
+            f()
+        })
+        .map_err(Error::Stack)?;
+        let task = Rc::new(Task {
+            id: body.id(),
+            name: self.name.map(String::into_boxed_str),
+            state: Cell::new(State::Scheduled),
+            body: UnsafeCell::new(Some(body)),
+            yielder: Cell::new(std::ptr::null()),
+            park_generation: Cell::new(0),
+            wake: Cell::new(None),
+            waiting_on: Cell::new(None),
+            slot: Cell::new(0),
+        });
+        with_core(|core| {
+            task.slot.set(core.live.insert(Rc::clone(&task)));
+            core.ring.push_back(Rc::clone(&task));
+        });
+        Ok(Tasklet(task))
+    }
+    // ANCHOR_END: spawn
+}
+
+impl Core {
+    /// This thread's pool for stacks of `size` bytes.
+    fn pool(&mut self, size: usize) -> StackPool {
+        if let Some(pool) = self.pools.iter().find(|p| p.stack_size() == size) {
+            return pool.clone();
+        }
+        let pool = StackPool::new(size);
+        // Pools are keyed by the size they really hand out (rounded up).
+        if let Some(existing) = self.pools.iter().find(|p| p.stack_size() == pool.stack_size()) {
+            return existing.clone();
+        }
+        self.pools.push(pool.clone());
+        pool
+    }
+
+    /// Checks that the caller is the main tasklet and not the idle hook.
+    fn check_main(&self, call: &'static str) -> Result<(), Error> {
+        if !self.current.is_main() {
+            return Err(Error::NotMain {
+                call,
+                tasklet: Tasklet(Rc::clone(&self.current)).describe(),
+            });
+        }
+        if self.dispatching {
+            return Err(Error::Reentered { call });
+        }
+        Ok(())
+    }
+}
+
+/// Spawns a tasklet running `f` with the default settings.
+///
+/// # Panics
+///
+/// Panics if no stack can be had for it; [`Builder::spawn`] returns that
+/// error instead.
+pub fn spawn<F>(f: F) -> Tasklet
+where
+    F: FnOnce() + 'static,
+{
+    match Builder::new().spawn(f) {
+        Ok(t) => t,
+        Err(e) => panic!("cannot spawn a tasklet: {e}"),
+    }
+}
+
+/// The tasklet that is running now (the main tasklet outside any tasklet).
+pub fn current() -> Tasklet {
+    Tasklet(current_task())
+}
+
+pub(crate) fn current_task() -> Rc<Task> {
+    with_core(|core| Rc::clone(&core.current))
+}
+
+/// How many tasklets are runnable, the current one and main included
+/// (Stackless's `getruncount`). Blocked and paused tasklets do not count.
+pub fn run_count() -> usize {
+    with_core(|core| core.ring.len() + 1)
+}
+
+// ANCHOR: schedule
+/// Moves the current tasklet to the end of the run queue and runs the next
+/// one (rule 2). With nothing else runnable, it returns at once.
+///
+/// # Panics
+///
+/// From the main tasklet, re-raises the panic of a tasklet that panicked
+/// while main waited (rule 6).
+pub fn schedule() {
+    if std::thread::panicking() {
+        // An unwinding tasklet (killed, or torn down with its thread) cannot
+        // give up control: it must finish unwinding first.
+        return;
+    }
+    let yielder = with_core(|core| {
+        if core.ring.is_empty() {
+            return Ok(None);
+        }
+        let yielder = core.current.yielder.get();
+        if yielder.is_null() && core.dispatching {
+            return Err(Error::Reentered { call: "schedule" });
+        }
+        core.current.state.set(State::Scheduled);
+        let current = Rc::clone(&core.current);
+        core.ring.push_back(current);
+        Ok(Some(yielder))
+    });
+    match yielder {
+        Ok(None) => {}
+        // SAFETY: a tasklet's yielder lives on its own stack for as long as
+        // its body runs, and the current tasklet's body is running.
+        Ok(Some(y)) if !y.is_null() => unsafe { (*y).suspend(()) },
+        // Main is in the ring, so the dispatcher cannot run dry: no deadlock.
+        Ok(Some(_)) => main_wait().expect("main is runnable"),
+        Err(e) => panic!("{e}"),
+    }
+}
+// ANCHOR_END: schedule
+
+// ANCHOR: run
+/// Runs the tasklets until only the main tasklet is left and nothing that
+/// waits could still be woken (rule 3). Tasklets blocked forever (on a
+/// channel nobody will use again) stay blocked, and `run` returns.
+///
+/// # Errors
+///
+/// [`Error::NotMain`] from a tasklet other than main, and
+/// [`Error::Reentered`] from the idle hook.
+///
+/// # Panics
+///
+/// Re-raises, as a [`TaskletPanic`], the panic of a tasklet that panicked
+/// (rule 6). The other tasklets stay queued; calling `run` again continues
+/// them.
+pub fn run() -> Result<(), Error> {
+    with_core(|core| core.check_main("run"))?;
+    loop {
+        let runnable = with_core(|core| !core.ring.is_empty());
+        if !runnable {
+            match idle() {
+                Idle::Woke => continue,
+                Idle::Nothing => return Ok(()),
+            }
+        }
+        schedule();
+    }
+}
+// ANCHOR_END: run
+
+/// Main's side of a switch: main is already placed (in the ring, parked or
+/// paused); run the dispatcher until main's turn comes back. A tasklet's
+/// panic is re-raised here; a deadlock is returned.
+pub(crate) fn main_wait() -> Result<(), Deadlock> {
+    let Err(interrupt) = dispatch() else {
+        return Ok(());
+    };
+    let main = main_task();
+    // Main leaves the ring, or its park: it has something to handle now.
+    with_core(|core| core.ring.retain(|t| !t.is_main()));
+    main.park_generation.set(main.park_generation.get() + 1);
+    main.state.set(State::Current);
+    main.waiting_on.set(None);
+    match interrupt {
+        Interrupt::Panic(p) => resume_unwind(Box::new(p)),
+        Interrupt::Deadlock(d) => Err(d),
+    }
+}
+
+/// Why the dispatcher handed control back to main out of turn.
+enum Interrupt {
+    Panic(TaskletPanic),
+    Deadlock(Deadlock),
+}
+
+// ANCHOR: dispatch
+/// Resumes tasklets from the front of the ring until main's turn.
+fn dispatch() -> Result<(), Interrupt> {
+    with_core(|core| core.dispatching = true);
+    let result = loop {
+        let Some(next) = with_core(|core| core.ring.pop_front()) else {
+            match idle() {
+                Idle::Woke => continue,
+                Idle::Nothing => break Err(Interrupt::Deadlock(deadlock_report())),
+            }
+        };
+        next.state.set(State::Current);
+        if next.is_main() {
+            with_core(|core| core.current = next);
+            break Ok(());
+        }
+        with_core(|core| core.current = Rc::clone(&next));
+        // SAFETY: only the dispatcher touches a body, and `next` came off the
+        // ring, so it is not running; `next` keeps the task alive meanwhile.
+        let body = unsafe { (*next.body.get()).as_mut() }.expect("a runnable tasklet has a body");
+        match body.resume(()) {
+            // It put itself where it belongs before suspending.
+            Step::Yielded(()) => {}
+            Step::Finished => retire(&next),
+            Step::Panicked(payload) => {
+                retire(&next);
+                break Err(Interrupt::Panic(TaskletPanic::new(
+                    Tasklet(next).describe(),
+                    payload,
+                )));
+            }
+        }
+    };
+    with_core(|core| {
+        core.dispatching = false;
+        core.current = main_task();
+    });
+    result
+}
+// ANCHOR_END: dispatch
+
+/// A tasklet's body returned: mark it dead and free its stack.
+fn retire(task: &Rc<Task>) {
+    task.state.set(State::Dead);
+    let registered = with_core(|core| core.live.try_remove(task.slot.get()));
+    // SAFETY: the body has finished; nothing runs on it.
+    let body = unsafe { (*task.body.get()).take() };
+    // Dropped here, outside the scheduler's borrow: the stack goes back to
+    // its pool.
+    drop((body, registered));
+}
+
+/// Nothing is runnable: let the idle hook wait for a timer, I/O or another
+/// thread. Without a hook, nothing could ever wake anyone.
+fn idle() -> Idle {
+    let hook = with_core(|core| {
+        core.current = main_task();
+        core.idle.take()
+    });
+    let Some(mut hook) = hook else {
+        return Idle::Nothing;
+    };
+    // The hook is user code: it runs with the scheduler's state not borrowed.
+    let outcome = hook.wait();
+    with_core(|core| {
+        if core.idle.is_none() {
+            core.idle = Some(hook);
+        }
+    });
+    outcome
+}
+
+/// Installs the hook the scheduler calls when nothing is runnable, returning
+/// the previous one. Later chapters put timers and an I/O poller here.
+pub fn set_idle_hook(hook: Option<Box<dyn IdleHook>>) -> Option<Box<dyn IdleHook>> {
+    with_core(|core| std::mem::replace(&mut core.idle, hook))
+}
+
+fn deadlock_report() -> Deadlock {
+    let main = main_task();
+    with_core(|core| {
+        let mut blocked: Vec<BlockedTasklet> = core
+            .live
+            .iter()
+            .map(|(_, t)| t)
+            .chain(std::iter::once(&main))
+            .filter(|t| t.state.get() == State::Blocked)
+            .map(|t| BlockedTasklet {
+                tasklet: Tasklet(Rc::clone(t)).describe(),
+                waiting_on: t.waiting_on.get(),
+            })
+            .collect();
+        blocked.sort_by_key(|b| b.tasklet.id);
+        Deadlock { blocked }
+    })
+}
+
+/// Rearranges the ring so that `target` runs next and the caller after the
+/// tasklets that were queued behind `target` (rule 5), then switches.
+/// `keep_caller` is false for `switch`, which leaves the caller paused.
+pub(crate) fn run_target(target: &Rc<Task>, keep_caller: bool, call: &'static str) -> Result<(), Error> {
+    let yielder = with_core(|core| {
+        if core.dispatching {
+            return Err(Error::Reentered { call });
+        }
+        let caller = Rc::clone(&core.current);
+        if Rc::ptr_eq(&caller, target) {
+            return Ok(None);
+        }
+        match core.ring.iter().position(|t| Rc::ptr_eq(t, target)) {
+            // The ring is a circle: its position moves to the target, and the
+            // caller goes where it stood, just before the tasklets that were
+            // queued ahead of the target.
+            Some(i) => {
+                core.ring.rotate_left(i);
+                core.ring.pop_front();
+                if keep_caller {
+                    let at = core.ring.len() - i;
+                    core.ring.insert(at, Rc::clone(&caller));
+                }
+            }
+            // A paused target is inserted just before the caller's place.
+            None => {
+                if keep_caller {
+                    core.ring.push_front(Rc::clone(&caller));
+                }
+            }
+        }
+        core.ring.push_front(Rc::clone(target));
+        target.state.set(State::Scheduled);
+        caller.state.set(if keep_caller { State::Scheduled } else { State::Paused });
+        Ok(Some(caller.yielder.get()))
+    })?;
+    match yielder {
+        None => {}
+        // SAFETY: as in `schedule`: the current tasklet's body is running.
+        Some(y) if !y.is_null() => unsafe { (*y).suspend(()) },
+        Some(_) => main_wait().map_err(Error::Deadlock)?,
+    }
+    Ok(())
+}

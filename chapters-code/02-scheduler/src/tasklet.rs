@@ -1,0 +1,212 @@
+//! The tasklet handle and what can be done to a tasklet from outside.
+
+use std::fmt;
+use std::rc::Rc;
+
+use ch01_tasklets::TaskletId;
+
+use crate::error::Error;
+use crate::scheduler::{Task, run_target, with_core};
+
+// ANCHOR: state
+/// Where a tasklet is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    /// In the run queue: runnable, waiting for its turn. A new tasklet
+    /// starts here.
+    Scheduled,
+    /// Running now.
+    Current,
+    /// Parked: waiting on a channel, a timer, I/O…, until an unpark.
+    Blocked,
+    /// Alive but in no queue: taken out with `remove` or left by `switch`,
+    /// until `insert` or `run` puts it back.
+    Paused,
+    /// Its function returned or panicked.
+    Dead,
+}
+// ANCHOR_END: state
+
+/// A handle to a tasklet. Clones refer to the same tasklet.
+///
+/// Tasklets never leave the thread they were created on, and the handle
+/// makes that a compile-time guarantee: it is neither `Send` nor `Sync`.
+///
+/// ```compile_fail
+/// let t = ch02_scheduler::spawn(|| {});
+/// std::thread::spawn(move || drop(t)); // error: `Rc<...>` cannot be sent
+/// ```
+#[derive(Clone)]
+pub struct Tasklet(pub(crate) Rc<Task>);
+
+/// A tasklet's identity, kept in errors and reports: its id and name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskletInfo {
+    /// The tasklet's id (0 for the main tasklet).
+    pub id: TaskletId,
+    /// Its name, if it was given one.
+    pub name: Option<String>,
+}
+
+impl fmt::Display for TaskletInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.name {
+            Some(name) => write!(f, "{} ({name})", self.id),
+            None => write!(f, "{}", self.id),
+        }
+    }
+}
+
+impl Tasklet {
+    /// The tasklet's id, unique within its thread; the main tasklet's is 0.
+    pub fn id(&self) -> TaskletId {
+        self.0.id
+    }
+
+    /// The tasklet's name, if it was given one.
+    pub fn name(&self) -> Option<&str> {
+        self.0.name.as_deref()
+    }
+
+    /// Its id and name, to keep.
+    pub fn describe(&self) -> TaskletInfo {
+        TaskletInfo {
+            id: self.0.id,
+            name: self.0.name.as_deref().map(str::to_owned),
+        }
+    }
+
+    /// Where the tasklet is in its life.
+    pub fn state(&self) -> State {
+        self.0.state.get()
+    }
+
+    /// Whether its function has begun to run.
+    pub fn started(&self) -> bool {
+        self.0.started()
+    }
+
+    /// Whether it is the thread's main tasklet.
+    pub fn is_main(&self) -> bool {
+        self.0.is_main()
+    }
+
+    // ANCHOR: remove_insert
+    /// Takes the tasklet out of the run queue; it stays alive, paused, until
+    /// [`insert`](Tasklet::insert) or [`run`](Tasklet::run) (rule 4).
+    /// Removing a paused tasklet does nothing.
+    ///
+    /// # Errors
+    ///
+    /// The current tasklet cannot be removed (use [`switch`](Tasklet::switch)
+    /// to stop running), nor a blocked one (its waker owns it), nor a dead
+    /// one.
+    pub fn remove(&self) -> Result<(), Error> {
+        let removed = with_core(|core| match self.state() {
+            State::Scheduled => {
+                let at = core.ring.iter().position(|t| Rc::ptr_eq(t, &self.0));
+                self.0.state.set(State::Paused);
+                Ok(at.and_then(|i| core.ring.remove(i)))
+            }
+            State::Paused => Ok(None),
+            _ => Err(self.misuse("remove")),
+        })?;
+        drop(removed); // outside the borrow: dropping a handle is user-visible
+        Ok(())
+    }
+
+    /// Puts a paused tasklet back at the end of the run queue (rule 4).
+    /// Inserting a runnable or the current tasklet does nothing.
+    ///
+    /// # Errors
+    ///
+    /// A blocked or a dead tasklet cannot be inserted.
+    pub fn insert(&self) -> Result<(), Error> {
+        with_core(|core| match self.state() {
+            State::Paused => {
+                self.0.state.set(State::Scheduled);
+                core.ring.push_back(Rc::clone(&self.0));
+                Ok(())
+            }
+            State::Scheduled | State::Current => Ok(()),
+            State::Blocked | State::Dead => Err(self.misuse("insert")),
+        })
+    }
+    // ANCHOR_END: remove_insert
+
+    /// Runs this tasklet now (rule 5). The scheduler's place in the ring
+    /// moves to it: the tasklets queued after it run next, then the caller,
+    /// then those that were queued before it. A paused tasklet is inserted
+    /// just before the caller.
+    ///
+    /// # Errors
+    ///
+    /// A blocked or dead tasklet cannot run; from the main tasklet,
+    /// [`Error::Deadlock`] cannot happen here, since main stays runnable.
+    ///
+    /// # Panics
+    ///
+    /// From the main tasklet, re-raises a tasklet's panic (rule 6).
+    pub fn run(&self) -> Result<(), Error> {
+        self.check_can_run("run")?;
+        run_target(&self.0, true, "run")
+    }
+
+    /// Like [`run`](Tasklet::run), but the caller is left paused, in no
+    /// queue, until someone inserts or runs it again.
+    ///
+    /// # Errors
+    ///
+    /// As for `run`; and in the main tasklet, [`Error::Deadlock`] when every
+    /// tasklet ends or blocks and nobody put main back.
+    pub fn switch(&self) -> Result<(), Error> {
+        self.check_can_run("switch")?;
+        run_target(&self.0, false, "switch")
+    }
+
+    fn check_can_run(&self, call: &'static str) -> Result<(), Error> {
+        match self.state() {
+            State::Blocked | State::Dead => Err(self.misuse(call)),
+            _ => Ok(()),
+        }
+    }
+
+    /// The error for `call` applied to this tasklet in a state that forbids
+    /// it.
+    fn misuse(&self, call: &'static str) -> Error {
+        let tasklet = self.describe();
+        match self.state() {
+            State::Dead => Error::Dead { call, tasklet },
+            State::Blocked => Error::Blocked {
+                call,
+                tasklet,
+                waiting_on: self.0.waiting_on.get(),
+            },
+            _ => Error::RemoveCurrent { tasklet },
+        }
+    }
+}
+
+impl PartialEq for Tasklet {
+    fn eq(&self, other: &Tasklet) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for Tasklet {}
+
+impl fmt::Debug for Tasklet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tasklet")
+            .field("id", &self.0.id)
+            .field("name", &self.0.name)
+            .field("state", &self.state())
+            .finish()
+    }
+}
+
+impl fmt::Display for Tasklet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.describe().fmt(f)
+    }
+}
