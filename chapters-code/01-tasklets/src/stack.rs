@@ -284,10 +284,12 @@ impl Drop for PooledStack {
 // out to one owner at a time: it is on the free list only after its
 // `PooledStack` was dropped.
 unsafe impl Stack for PooledStack {
+    #[inline]
     fn base(&self) -> StackPointer {
         StackPointer::new(self.base).expect("a mapped stack is never at address 0")
     }
 
+    #[inline]
     fn limit(&self) -> StackPointer {
         StackPointer::new(self.limit).expect("a mapped stack is never at address 0")
     }

@@ -148,6 +148,7 @@ impl<I: 'static, Y: 'static> Tasklet<I, Y> {
     /// # Panics
     ///
     /// Resuming a dead tasklet is a bug in the caller, and panics saying so.
+    #[inline(always)]
     pub fn resume(&mut self, input: I) -> Step<Y> {
         if self.coroutine.done() {
             panic!("tasklet {self} is dead: a finished tasklet cannot be resumed");

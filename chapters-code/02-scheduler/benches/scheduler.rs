@@ -1,1 +1,88 @@
-fn main() {}
+//! The scheduler's costs, each next to its yardstick in the same run:
+//! `schedule()` next to a raw corosensei resume+suspend pair, and a tasklet's
+//! spawn+run next to a thread's spawn+join. `ci/ratios` reads the ratios off
+//! criterion's estimates.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use ch02_scheduler::{Builder, current, run, schedule, spawn};
+use corosensei::{Coroutine, CoroutineResult};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+// ANCHOR: switch
+fn switch(c: &mut Criterion) {
+    let mut group = c.benchmark_group("switch");
+    // The yardstick: resume a coroutine that suspends straight back.
+    let mut raw = Coroutine::new(|yielder, ()| {
+        loop {
+            yielder.suspend(());
+        }
+    });
+    group.bench_function("raw_resume_suspend", |b| {
+        b.iter(|| match raw.resume(black_box(())) {
+            CoroutineResult::Yield(()) => {}
+            CoroutineResult::Return(()) => unreachable!(),
+        })
+    });
+    // A bare trampoline: two coroutines resumed in turn by one loop.
+    let mut pair = [0, 1].map(|_| {
+        Coroutine::new(|yielder, ()| {
+            loop {
+                yielder.suspend(());
+            }
+        })
+    });
+    group.bench_function("trampoline", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i ^= 1;
+            match pair[i].resume(black_box(())) {
+                CoroutineResult::Yield(()) => {}
+                CoroutineResult::Return(()) => unreachable!(),
+            }
+        })
+    });
+    // Two tasklets take turns; main is out of the ring meanwhile (switch),
+    // so each `schedule()` is one tasklet yielding and the other running.
+    group.bench_function("schedule", |b| {
+        b.iter_custom(|iters| {
+            let main = current();
+            let a = spawn(move || (0..iters).for_each(|_| schedule()));
+            spawn(move || {
+                (0..iters).for_each(|_| schedule());
+                main.insert().unwrap();
+            });
+            let start = Instant::now();
+            // Leave main paused and start the two players.
+            a.switch().unwrap();
+            start.elapsed() / 2
+        })
+    });
+    group.finish();
+}
+// ANCHOR_END: switch
+
+fn spawn_and_run(c: &mut Criterion) {
+    let mut group = c.benchmark_group("spawn_and_run");
+    // Warm the stack pool so the bench measures reuse, as a server would.
+    Builder::new().spawn(|| {}).unwrap();
+    run().unwrap();
+    group.bench_function("tasklet", |b| {
+        b.iter(|| {
+            spawn(|| black_box(()));
+            run().unwrap();
+        })
+    });
+    group.bench_function("thread", |b| {
+        b.iter(|| std::thread::spawn(|| black_box(())).join().unwrap())
+    });
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().measurement_time(Duration::from_secs(3));
+    targets = switch, spawn_and_run
+}
+criterion_main!(benches);

@@ -130,7 +130,7 @@ pub fn park(on: WaitOn, register: impl FnOnce(Unparker)) -> Result<Wake, Error> 
     if std::thread::panicking() {
         return Err(Error::Unwinding { call: "park" });
     }
-    let task = with_core(|core| Rc::clone(&core.current));
+    let task = with_core(|core| Rc::clone(core.current()));
     let generation = task.park_generation.get() + 1;
     task.park_generation.set(generation);
     task.state.set(State::Blocked);

@@ -8,7 +8,7 @@
 //! to the dispatcher, which resumes the next one. When main's turn comes, the
 //! dispatcher returns, and main's scheduler call returns with it.
 
-use std::cell::{Cell, RefCell, UnsafeCell};
+use std::cell::{Cell, UnsafeCell};
 use std::collections::VecDeque;
 use std::panic::resume_unwind;
 use std::rc::Rc;
@@ -72,7 +72,10 @@ pub(crate) const MAIN_ID: TaskletId = TaskletId(0);
 /// never run user code: no resume, no destructor of a tasklet's body, no
 /// idle hook.
 pub(crate) struct Core {
-    pub(crate) current: Rc<Task>,
+    /// The running tasklet; `None` until the scheduler is first used, when
+    /// it is main.
+    current: Option<Rc<Task>>,
+    main: Option<Rc<Task>>,
     /// Runnable tasklets in the order they will run; the current one is not
     /// in it.
     pub(crate) ring: VecDeque<Rc<Task>>,
@@ -87,48 +90,115 @@ pub(crate) struct Core {
 }
 
 pub(crate) struct Scheduler {
-    core: RefCell<Core>,
-    main: Rc<Task>,
+    core: CoreCell,
+}
+
+/// The cell around the scheduler's state: a `RefCell` whose borrow flag
+/// exists only in debug builds. Every borrow is a short closure that runs no
+/// user code, so no borrow can overlap another; debug builds check that.
+struct CoreCell {
+    core: UnsafeCell<Core>,
+    #[cfg(debug_assertions)]
+    borrowed: Cell<bool>,
+}
+
+impl CoreCell {
+    const fn new(core: Core) -> CoreCell {
+        CoreCell {
+            core: UnsafeCell::new(core),
+            #[cfg(debug_assertions)]
+            borrowed: Cell::new(false),
+        }
+    }
+
+    #[inline(always)]
+    fn with<R>(&self, f: impl FnOnce(&mut Core) -> R) -> R {
+        #[cfg(debug_assertions)]
+        assert!(
+            !self.borrowed.replace(true),
+            "bug: the scheduler's state was borrowed twice (user code ran inside a borrow)"
+        );
+        // SAFETY: the borrow lasts for `f` only, and `f` runs no user code,
+        // so it cannot reach `with` again: no two `&mut Core` coexist (debug
+        // builds check it above).
+        let result = f(unsafe { &mut *self.core.get() });
+        #[cfg(debug_assertions)]
+        self.borrowed.set(false);
+        result
+    }
 }
 
 thread_local! {
-    static SCHEDULER: Scheduler = Scheduler::new();
-}
-
-impl Scheduler {
-    fn new() -> Scheduler {
-        let main = Rc::new(Task {
-            id: MAIN_ID,
-            name: Some("main".into()),
-            state: Cell::new(State::Current),
-            body: UnsafeCell::new(None),
-            yielder: Cell::new(std::ptr::null()),
-            park_generation: Cell::new(0),
-            wake: Cell::new(None),
-            waiting_on: Cell::new(None),
-            slot: Cell::new(usize::MAX),
-        });
+    // Constant-initialised, so that reaching it from a tasklet's `schedule`
+    // inlines to a few instructions.
+    static SCHEDULER: Scheduler = const {
         Scheduler {
-            core: RefCell::new(Core {
-                current: Rc::clone(&main),
+            core: CoreCell::new(Core {
+                current: None,
+                main: None,
                 ring: VecDeque::new(),
                 live: Slab::new(),
                 pools: Vec::new(),
                 idle: None,
                 dispatching: false,
             }),
-            main,
         }
+    };
+}
+
+impl Core {
+    /// The main tasklet, created on first use.
+    pub(crate) fn main(&mut self) -> Rc<Task> {
+        Rc::clone(self.main.get_or_insert_with(|| {
+            Rc::new(Task {
+                id: MAIN_ID,
+                name: Some("main".into()),
+                state: Cell::new(State::Current),
+                body: UnsafeCell::new(None),
+                yielder: Cell::new(std::ptr::null()),
+                park_generation: Cell::new(0),
+                wake: Cell::new(None),
+                waiting_on: Cell::new(None),
+                slot: Cell::new(usize::MAX),
+            })
+        }))
+    }
+
+    /// The running tasklet.
+    #[inline(always)]
+    pub(crate) fn current(&mut self) -> &Rc<Task> {
+        if self.current.is_none() {
+            self.current = Some(self.main());
+        }
+        self.current.as_ref().expect("just set")
+    }
+
+    /// Moves the running tasklet out, during a switch.
+    #[inline(always)]
+    fn take_current(&mut self) -> Rc<Task> {
+        match self.current.take() {
+            Some(current) => current,
+            None => self.main(),
+        }
+    }
+
+    #[inline(always)]
+    pub(crate) fn set_current(&mut self, task: Rc<Task>) {
+        self.current = Some(task);
     }
 }
 
 /// Runs `f` on this thread's scheduler state. `f` must not run user code.
+#[inline(always)]
 pub(crate) fn with_core<R>(f: impl FnOnce(&mut Core) -> R) -> R {
-    SCHEDULER.with(|s| f(&mut s.core.borrow_mut()))
+    let scheduler = SCHEDULER.with(|s| s as *const Scheduler);
+    // SAFETY: a thread-local lives until the thread's exit; `f` runs no user
+    // code, so the thread cannot exit while it runs.
+    unsafe { &*scheduler }.core.with(f)
 }
 
 pub(crate) fn main_task() -> Rc<Task> {
-    SCHEDULER.with(|s| Rc::clone(&s.main))
+    with_core(Core::main)
 }
 
 // ANCHOR: teardown
@@ -139,7 +209,7 @@ impl Drop for Scheduler {
     /// (`schedule` returns at once while unwinding; the others panic, which
     /// aborts).
     fn drop(&mut self) {
-        let live = std::mem::take(&mut self.core.get_mut().live);
+        let live = self.core.with(|core| std::mem::take(&mut core.live));
         for (_, task) in live {
             // SAFETY: the thread is exiting and no tasklet is running; the
             // dispatcher is gone, so nothing else touches the body.
@@ -227,11 +297,12 @@ impl Core {
     }
 
     /// Checks that the caller is the main tasklet and not the idle hook.
-    fn check_main(&self, call: &'static str) -> Result<(), Error> {
-        if !self.current.is_main() {
+    fn check_main(&mut self, call: &'static str) -> Result<(), Error> {
+        let current = self.current();
+        if !current.is_main() {
             return Err(Error::NotMain {
                 call,
-                tasklet: Tasklet(Rc::clone(&self.current)).describe(),
+                tasklet: Tasklet(Rc::clone(current)).describe(),
             });
         }
         if self.dispatching {
@@ -263,7 +334,7 @@ pub fn current() -> Tasklet {
 }
 
 pub(crate) fn current_task() -> Rc<Task> {
-    with_core(|core| Rc::clone(&core.current))
+    with_core(|core| Rc::clone(core.current()))
 }
 
 /// How many tasklets are runnable, the current one and main included
@@ -280,6 +351,7 @@ pub fn run_count() -> usize {
 ///
 /// From the main tasklet, re-raises the panic of a tasklet that panicked
 /// while main waited (rule 6).
+#[inline(always)]
 pub fn schedule() {
     if std::thread::panicking() {
         // An unwinding tasklet (killed, or torn down with its thread) cannot
@@ -290,12 +362,14 @@ pub fn schedule() {
         if core.ring.is_empty() {
             return Ok(None);
         }
-        let yielder = core.current.yielder.get();
+        let yielder = core.current().yielder.get();
         if yielder.is_null() && core.dispatching {
             return Err(Error::Reentered { call: "schedule" });
         }
-        core.current.state.set(State::Scheduled);
-        let current = Rc::clone(&core.current);
+        // The current tasklet moves into the ring; the dispatcher fills
+        // `current` again before anything reads it.
+        let current = core.take_current();
+        current.state.set(State::Scheduled);
         core.ring.push_back(current);
         Ok(Some(yielder))
     });
@@ -304,12 +378,21 @@ pub fn schedule() {
         // SAFETY: a tasklet's yielder lives on its own stack for as long as
         // its body runs, and the current tasklet's body is running.
         Ok(Some(y)) if !y.is_null() => unsafe { (*y).suspend(()) },
-        // Main is in the ring, so the dispatcher cannot run dry: no deadlock.
-        Ok(Some(_)) => main_wait().expect("main is runnable"),
+        Ok(Some(_)) => main_schedule(),
         Err(e) => panic!("{e}"),
     }
 }
 // ANCHOR_END: schedule
+
+/// Main's side of `schedule`, kept out of line so that a tasklet's
+/// `schedule` inlines into its caller and suspends from there: returns after
+/// a stack switch are costly to predict, the fewer the better.
+#[cold]
+#[inline(never)]
+fn main_schedule() {
+    // Main is in the ring, so the dispatcher cannot run dry: no deadlock.
+    main_wait().expect("main is runnable, so it cannot be deadlocked");
+}
 
 // ANCHOR: run
 /// Runs the tasklets until only the main tasklet is left and nothing that
@@ -369,39 +452,51 @@ enum Interrupt {
 // ANCHOR: dispatch
 /// Resumes tasklets from the front of the ring until main's turn.
 fn dispatch() -> Result<(), Interrupt> {
-    with_core(|core| core.dispatching = true);
+    SCHEDULER.with(dispatch_on)
+}
+
+fn dispatch_on(scheduler: &Scheduler) -> Result<(), Interrupt> {
+    scheduler.core.with(|core| core.dispatching = true);
     let result = loop {
-        let Some(next) = with_core(|core| core.ring.pop_front()) else {
+        // One short borrow: the next tasklet becomes the current one, and
+        // `core.current` keeps it alive while it runs.
+        let next = scheduler.core.with(|core| {
+            core.ring.pop_front().map(|next| {
+                next.state.set(State::Current);
+                let body = next.body.get();
+                core.set_current(next);
+                body
+            })
+        });
+        let Some(body) = next else {
             match idle() {
                 Idle::Woke => continue,
                 Idle::Nothing => break Err(Interrupt::Deadlock(deadlock_report())),
             }
         };
-        next.state.set(State::Current);
-        if next.is_main() {
-            with_core(|core| core.current = next);
-            break Ok(());
-        }
-        with_core(|core| core.current = Rc::clone(&next));
-        // SAFETY: only the dispatcher touches a body, and `next` came off the
-        // ring, so it is not running; `next` keeps the task alive meanwhile.
-        let body = unsafe { (*next.body.get()).as_mut() }.expect("a runnable tasklet has a body");
+        // SAFETY: only the dispatcher touches a body, and this one came off
+        // the ring, so it is not running; `core.current` keeps it alive.
+        let Some(body) = (unsafe { (*body).as_mut() }) else {
+            break Ok(()); // Only main has no body: main's turn.
+        };
         match body.resume(()) {
             // It put itself where it belongs before suspending.
             Step::Yielded(()) => {}
-            Step::Finished => retire(&next),
+            Step::Finished => retire(&current_task()),
             Step::Panicked(payload) => {
-                retire(&next);
+                let task = current_task();
+                retire(&task);
                 break Err(Interrupt::Panic(TaskletPanic::new(
-                    Tasklet(next).describe(),
+                    Tasklet(task).describe(),
                     payload,
                 )));
             }
         }
     };
-    with_core(|core| {
+    scheduler.core.with(|core| {
         core.dispatching = false;
-        core.current = main_task();
+        let main = core.main();
+        core.set_current(main);
     });
     result
 }
@@ -422,7 +517,8 @@ fn retire(task: &Rc<Task>) {
 /// thread. Without a hook, nothing could ever wake anyone.
 fn idle() -> Idle {
     let hook = with_core(|core| {
-        core.current = main_task();
+        let main = core.main();
+        core.set_current(main);
         core.idle.take()
     });
     let Some(mut hook) = hook else {
@@ -471,7 +567,7 @@ pub(crate) fn run_target(target: &Rc<Task>, keep_caller: bool, call: &'static st
         if core.dispatching {
             return Err(Error::Reentered { call });
         }
-        let caller = Rc::clone(&core.current);
+        let caller = Rc::clone(core.current());
         if Rc::ptr_eq(&caller, target) {
             return Ok(None);
         }
