@@ -26,6 +26,7 @@
 //! ```
 
 pub mod error;
+pub mod hackysack;
 pub mod idle;
 pub mod park;
 pub mod scheduler;

@@ -1,0 +1,244 @@
+//! Hackysack: the classic Stackless benchmark, on tasklets and on threads.
+//!
+//! A circle of players, one ball: whoever has it kicks it to another player
+//! picked at random, until a fixed number of kicks has been made. Each
+//! player is a tasklet (or a thread) that spends its life waiting for the
+//! ball, so the game measures what it costs to keep many waiting actors
+//! alive and to hand control from one to another.
+//!
+//! Both versions pick the same kicks from the same seed, so they report the
+//! same outcome.
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::rc::Rc;
+use std::sync::mpsc;
+
+use crate::{Error, Unparker, WaitOn, Wake, park, run, spawn};
+
+/// The most threads [`threads`] will start: this machine's limit on threads
+/// (`kernel.pid_max`, about 32,768) is shared by every process on it, so a
+/// game must never try to reach it.
+pub const MAX_THREADS: usize = 10_000;
+
+/// How a game went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// Players in the circle.
+    pub players: usize,
+    /// Kicks made.
+    pub kicks: u64,
+    /// The most kicks one player made.
+    pub busiest: u64,
+    /// The player who made the last kick.
+    pub last_kicker: usize,
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} players, {} kicks; the busiest player kicked {} times; player {} kicked last",
+            self.players, self.kicks, self.busiest, self.last_kicker
+        )
+    }
+}
+
+/// The next player to get the ball: anyone but the kicker.
+fn pick(rng: &mut fastrand::Rng, kicker: usize, players: usize) -> usize {
+    let other = rng.usize(..players - 1);
+    if other >= kicker { other + 1 } else { other }
+}
+
+// ANCHOR: tasklets
+/// Plays the game with one tasklet per player; once all of them wait,
+/// player 0 gets the ball.
+///
+/// # Errors
+///
+/// Fails if fewer than two players are asked for, or the scheduler fails.
+pub fn tasklets(players: usize, kicks: u64, seed: u64) -> Result<Outcome, GameError> {
+    if players < 2 {
+        return Err(GameError::Players(players));
+    }
+    if kicks == 0 {
+        let last_kicker = 0;
+        return Ok(Outcome { players, kicks, busiest: 0, last_kicker });
+    }
+    struct Game {
+        /// Where each waiting player can be woken.
+        waiting: RefCell<Vec<Option<Unparker>>>,
+        kicks_left: Cell<u64>,
+        kicks_by: RefCell<Vec<u64>>,
+        last_kicker: Cell<usize>,
+        rng: RefCell<fastrand::Rng>,
+    }
+    let game = Rc::new(Game {
+        waiting: RefCell::new(vec![None; players]),
+        kicks_left: Cell::new(kicks),
+        kicks_by: RefCell::new(vec![0; players]),
+        last_kicker: Cell::new(0),
+        rng: RefCell::new(fastrand::Rng::with_seed(seed)),
+    });
+    for me in 0..players {
+        let game = Rc::clone(&game);
+        spawn(move || {
+            loop {
+                park(WaitOn::object("the ball, player", me as u64), |u| {
+                    game.waiting.borrow_mut()[me] = Some(u);
+                })
+                .expect("a player is never the main tasklet");
+                let left = game.kicks_left.get();
+                if left == 0 {
+                    break; // Woken after the last kick: go home.
+                }
+                game.kicks_left.set(left - 1);
+                game.kicks_by.borrow_mut()[me] += 1;
+                game.last_kicker.set(me);
+                let to = if left == 1 {
+                    None
+                } else {
+                    Some(pick(&mut game.rng.borrow_mut(), me, players))
+                };
+                match to {
+                    Some(to) => wake(&game.waiting, to),
+                    // The last kick: send everybody home.
+                    None => (0..players).for_each(|p| wake(&game.waiting, p)),
+                }
+            }
+        });
+    }
+    // Spawned last, the referee runs once every player waits.
+    let referee = Rc::clone(&game);
+    spawn(move || wake(&referee.waiting, 0));
+    run().map_err(GameError::Scheduler)?;
+    let busiest = game.kicks_by.borrow().iter().copied().max().unwrap_or(0);
+    Ok(Outcome {
+        players,
+        kicks,
+        busiest,
+        last_kicker: game.last_kicker.get(),
+    })
+}
+// ANCHOR_END: tasklets
+
+/// Wakes player `p` if it waits (it may not have parked yet, or be gone).
+fn wake(waiting: &RefCell<Vec<Option<Unparker>>>, p: usize) {
+    let unparker = waiting.borrow_mut()[p].take();
+    if let Some(u) = unparker {
+        u.unpark(Wake(0));
+    }
+}
+
+/// Why a game could not be played.
+#[derive(Debug)]
+pub enum GameError {
+    /// Fewer than two players, or (with threads) more than [`MAX_THREADS`].
+    Players(usize),
+    /// The scheduler failed (no stack could be had, say).
+    Scheduler(Error),
+    /// The OS refused a thread.
+    Spawn(std::io::Error),
+}
+
+impl fmt::Display for GameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GameError::Players(n) => write!(
+                f,
+                "cannot play with {n} players: a game needs at least 2, and at most \
+                 {MAX_THREADS} on threads (the thread limit is shared with every process \
+                 on the machine)"
+            ),
+            GameError::Scheduler(e) => write!(f, "the scheduler failed: {e}"),
+            GameError::Spawn(e) => write!(f, "the OS refused a thread: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for GameError {}
+
+// ANCHOR: threads
+/// The same game with one OS thread per player, the ball passed over
+/// `std::sync::mpsc` channels.
+///
+/// # Errors
+///
+/// Refuses more than [`MAX_THREADS`] players; fails if a thread cannot be
+/// started.
+pub fn threads(players: usize, kicks: u64, seed: u64) -> Result<Outcome, GameError> {
+    if !(2..=MAX_THREADS).contains(&players) {
+        return Err(GameError::Players(players));
+    }
+    enum Msg {
+        /// The ball, with the game's state riding along.
+        Ball { kicks_left: u64, rng: fastrand::Rng },
+        GoHome,
+    }
+    let (senders, receivers): (Vec<_>, Vec<_>) = (0..players).map(|_| mpsc::channel()).unzip();
+    let senders = std::sync::Arc::new(senders);
+    let mut handles = Vec::with_capacity(players);
+    for (me, inbox) in receivers.into_iter().enumerate() {
+        let circle = std::sync::Arc::clone(&senders);
+        let player = std::thread::Builder::new()
+            .name(format!("player {me}"))
+            .stack_size(64 * 1024)
+            .spawn(move || {
+                let mut kicked = 0u64;
+                let mut last = false;
+                while let Ok(Msg::Ball { kicks_left, mut rng }) = inbox.recv() {
+                    kicked += 1;
+                    if kicks_left == 1 {
+                        last = true;
+                        for s in circle.iter() {
+                            let _ = s.send(Msg::GoHome);
+                        }
+                        break;
+                    }
+                    let to = pick(&mut rng, me, circle.len());
+                    let ball = Msg::Ball {
+                        kicks_left: kicks_left - 1,
+                        rng,
+                    };
+                    circle[to].send(ball).expect("players stay until the game ends");
+                }
+                (kicked, last)
+            });
+        match player {
+            Ok(h) => handles.push(h),
+            Err(e) => {
+                // Send the players that did start home before failing.
+                for s in senders.iter() {
+                    let _ = s.send(Msg::GoHome);
+                }
+                handles.into_iter().for_each(|h| drop(h.join()));
+                return Err(GameError::Spawn(e));
+            }
+        }
+    }
+    if kicks == 0 {
+        senders.iter().for_each(|s| drop(s.send(Msg::GoHome)));
+    } else {
+        let ball = Msg::Ball {
+            kicks_left: kicks,
+            rng: fastrand::Rng::with_seed(seed),
+        };
+        senders[0].send(ball).expect("player 0 is waiting");
+    }
+    let mut busiest = 0;
+    let mut last_kicker = 0;
+    for (p, h) in handles.into_iter().enumerate() {
+        let (kicked, last) = h.join().expect("a player thread does not panic");
+        busiest = busiest.max(kicked);
+        if last {
+            last_kicker = p;
+        }
+    }
+    Ok(Outcome {
+        players,
+        kicks,
+        busiest,
+        last_kicker,
+    })
+}
+// ANCHOR_END: threads
