@@ -564,10 +564,10 @@ fn deadlock_report() -> Deadlock {
 /// `keep_caller` is false for `switch`, which leaves the caller paused.
 pub(crate) fn run_target(target: &Rc<Task>, keep_caller: bool, call: &'static str) -> Result<(), Error> {
     let yielder = with_core(|core| {
-        if core.dispatching {
+        let caller = Rc::clone(core.current());
+        if caller.is_main() && core.dispatching {
             return Err(Error::Reentered { call });
         }
-        let caller = Rc::clone(core.current());
         if Rc::ptr_eq(&caller, target) {
             return Ok(None);
         }
