@@ -354,3 +354,26 @@ fn a_tasklet_gets_the_stack_size_it_asks_for() {
     run().unwrap();
     assert_eq!(*depth.borrow(), 512 * 1024);
 }
+
+#[test]
+fn a_hundred_thousand_tasklets_park_at_once() {
+    const N: usize = 100_000;
+    let waiting: Rc<RefCell<Vec<Unparker>>> = Rc::default();
+    for _ in 0..N {
+        let w = Rc::clone(&waiting);
+        // Small stacks keep this test light; the example `parked` uses the
+        // default size.
+        Builder::new()
+            .stack_size(16 * 1024)
+            .spawn(move || {
+                park(WaitOn::new("the signal"), |u| w.borrow_mut().push(u)).unwrap();
+            })
+            .unwrap();
+    }
+    run().unwrap();
+    assert_eq!(waiting.borrow().len(), N);
+    for u in waiting.take() {
+        assert!(u.unpark(Wake(0)));
+    }
+    run().unwrap();
+}

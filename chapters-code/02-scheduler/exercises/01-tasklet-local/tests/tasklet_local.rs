@@ -36,7 +36,15 @@ fn each_tasklet_sees_its_own_value() {
     log.borrow_mut().push(format!("main sees {seen}"));
     assert_eq!(
         *log.borrow(),
-        ["A set", "B set", "C set", "A sees A's", "B sees B's", "C sees C's", "main sees main's"]
+        [
+            "A set",
+            "B set",
+            "C set",
+            "A sees A's",
+            "B sees B's",
+            "C sees C's",
+            "main sees main's"
+        ]
     );
 }
 
@@ -66,7 +74,15 @@ fn a_tasklet_that_set_nothing_sees_nothing() {
     run().unwrap();
     let seen = local.with(|v| v.copied());
     log.borrow_mut().push(format!("main sees {seen:?}"));
-    assert_eq!(*log.borrow(), ["B sees None", "A sees Some(1)", "B still sees None", "main sees None"]);
+    assert_eq!(
+        *log.borrow(),
+        [
+            "B sees None",
+            "A sees Some(1)",
+            "B still sees None",
+            "main sees None"
+        ]
+    );
 }
 
 #[test]
@@ -83,13 +99,18 @@ fn set_replaces_and_take_removes_only_ones_own() {
             let taken = local.take();
             let again = local.take();
             let left = local.with(|v| v.copied());
-            log.borrow_mut().push(format!("{name} took {taken:?}, then {again:?}, left {left:?}"));
+            log.borrow_mut().push(format!(
+                "{name} took {taken:?}, then {again:?}, left {left:?}"
+            ));
         });
     }
     run().unwrap();
-    log.borrow_mut().push(format!("main has {:?}", local.with(|v| v.copied())));
-    log.borrow_mut().push(format!("main took {:?}", local.take()));
-    log.borrow_mut().push(format!("main has {:?}", local.with(|v| v.copied())));
+    log.borrow_mut()
+        .push(format!("main has {:?}", local.with(|v| v.copied())));
+    log.borrow_mut()
+        .push(format!("main took {:?}", local.take()));
+    log.borrow_mut()
+        .push(format!("main has {:?}", local.with(|v| v.copied())));
     assert_eq!(
         *log.borrow(),
         [

@@ -46,7 +46,18 @@ fn main_joins_a_tasklet_while_others_run() {
     push(&log, "end");
     assert_eq!(
         *log.borrow(),
-        ["main joins", "w1", "o1", "w2", "o2", "w3", "o3", "main got 42", "o4", "end"]
+        [
+            "main joins",
+            "w1",
+            "o1",
+            "w2",
+            "o2",
+            "w3",
+            "o3",
+            "main got 42",
+            "o4",
+            "end"
+        ]
     );
 }
 
@@ -59,7 +70,7 @@ fn a_tasklet_joins_another() {
             push(&log, "w1");
             schedule();
             push(&log, "w2");
-            vec!["a", "result"].join(" ")
+            ["a", "result"].join(" ")
         })
     };
     {
@@ -81,7 +92,10 @@ fn a_tasklet_joins_another() {
         });
     }
     run().unwrap();
-    assert_eq!(*log.borrow(), ["w1", "j waits", "o1", "w2", "o2", "j got a result", "o3"]);
+    assert_eq!(
+        *log.borrow(),
+        ["w1", "j waits", "o1", "w2", "o2", "j got a result", "o3"]
+    );
 }
 
 #[test]

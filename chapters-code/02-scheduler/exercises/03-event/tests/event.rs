@@ -42,7 +42,16 @@ fn main_sets_and_the_waiters_wake_in_order() {
     run().unwrap();
     assert_eq!(
         *log.borrow(),
-        ["A waits", "B waits", "C waits", "main sets", "main goes on", "A woke", "B woke", "C woke"]
+        [
+            "A waits",
+            "B waits",
+            "C waits",
+            "main sets",
+            "main goes on",
+            "A woke",
+            "B woke",
+            "C woke"
+        ]
     );
 }
 
@@ -85,7 +94,17 @@ fn the_setter_goes_on_before_the_woken_run() {
     run().unwrap();
     assert_eq!(
         *log.borrow(),
-        ["A waits", "B waits", "S sets", "S goes on", "C waits", "C woke", "A woke", "B woke", "S again"]
+        [
+            "A waits",
+            "B waits",
+            "S sets",
+            "S goes on",
+            "C waits",
+            "C woke",
+            "A woke",
+            "B woke",
+            "S again"
+        ]
     );
 }
 
@@ -102,7 +121,8 @@ fn a_stale_waiter_is_skipped() {
     }
     // Main waits; P's panic interrupts the wait (rule 6), which leaves
     // main's unparker in the event's queue, stale.
-    let payload = catch_unwind(AssertUnwindSafe(|| event.wait())).expect_err("P's panic ends main's wait");
+    let payload =
+        catch_unwind(AssertUnwindSafe(|| event.wait())).expect_err("P's panic ends main's wait");
     let panic = payload.downcast::<TaskletPanic>().expect("a TaskletPanic");
     assert_eq!(panic.message(), "P gave up");
     waiter("A", &event, &log);
@@ -110,5 +130,8 @@ fn a_stale_waiter_is_skipped() {
     push(&log, "main sets");
     event.set();
     run().unwrap();
-    assert_eq!(*log.borrow(), ["P panics", "A waits", "main sets", "A woke"]);
+    assert_eq!(
+        *log.borrow(),
+        ["P panics", "A waits", "main sets", "A woke"]
+    );
 }
