@@ -29,7 +29,10 @@ fn main() {
     println!("first resume: {:?}", t.resume(()));
     match t.resume(()) {
         Step::Panicked(payload) => {
-            println!("second resume: tasklet {t} panicked: {}", panic_message(&*payload))
+            println!(
+                "second resume: tasklet {t} panicked: {}",
+                panic_message(&*payload)
+            )
         }
         other => println!("second resume: {other:?}"),
     }

@@ -214,8 +214,8 @@ impl Pool {
             }
         }
         if self.carved_in_last == STACKS_PER_SLAB {
-            let slab = sys::Mapping::reserve(self.slot_size * STACKS_PER_SLAB)
-                .map_err(StackError::Map)?;
+            let slab =
+                sys::Mapping::reserve(self.slot_size * STACKS_PER_SLAB).map_err(StackError::Map)?;
             self.slabs.push(slab);
             self.carved_in_last = 0;
         }
@@ -417,7 +417,10 @@ mod tests {
     #[test]
     fn stack_sizes_round_up_to_pages() {
         let pool = StackPool::new(1);
-        assert_eq!(pool.stack_size(), corosensei::stack::MIN_STACK_SIZE.max(4096));
+        assert_eq!(
+            pool.stack_size(),
+            corosensei::stack::MIN_STACK_SIZE.max(4096)
+        );
         let s = pool.get().unwrap();
         assert_eq!(s.base - s.usable_bottom(), pool.stack_size());
     }
@@ -425,7 +428,9 @@ mod tests {
     #[test]
     fn a_new_slab_is_mapped_when_one_is_full() {
         let pool = StackPool::new(16 * 1024);
-        let stacks: Vec<_> = (0..STACKS_PER_SLAB + 1).map(|_| pool.get().unwrap()).collect();
+        let stacks: Vec<_> = (0..STACKS_PER_SLAB + 1)
+            .map(|_| pool.get().unwrap())
+            .collect();
         assert_eq!(pool.stats().slabs, 2);
         drop(stacks);
         assert_eq!(pool.stats().free, STACKS_PER_SLAB + 1);

@@ -63,7 +63,10 @@ impl<Y: fmt::Debug> fmt::Debug for Step<Y> {
         match self {
             Step::Yielded(y) => f.debug_tuple("Yielded").field(y).finish(),
             Step::Finished => f.write_str("Finished"),
-            Step::Panicked(p) => f.debug_tuple("Panicked").field(&panic_message(&**p)).finish(),
+            Step::Panicked(p) => f
+                .debug_tuple("Panicked")
+                .field(&panic_message(&**p))
+                .finish(),
         }
     }
 }

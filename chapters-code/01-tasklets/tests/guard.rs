@@ -19,11 +19,19 @@ fn touching_the_guard_page_faults() {
         std::process::exit(0); // only reached if there is no guard
     }
     let status = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "touching_the_guard_page_faults", "--test-threads=1"])
+        .args([
+            "--exact",
+            "touching_the_guard_page_faults",
+            "--test-threads=1",
+        ])
         .env(CHILD, "1")
         .status()
         .unwrap();
-    assert_eq!(status.signal(), Some(libc::SIGSEGV), "the child ended with {status}");
+    assert_eq!(
+        status.signal(),
+        Some(libc::SIGSEGV),
+        "the child ended with {status}"
+    );
 }
 
 #[test]
@@ -44,7 +52,10 @@ fn this_kernel_has_guard_regions_or_the_pool_falls_back() {
     let pool = StackPool::new(16 * 1024);
     let _stack = pool.get().unwrap();
     let kind = pool.guard_kind().expect("known once a stack was carved");
-    assert!(matches!(kind, GuardKind::GuardRegion | GuardKind::ProtectedPage));
+    assert!(matches!(
+        kind,
+        GuardKind::GuardRegion | GuardKind::ProtectedPage
+    ));
 }
 
 #[test]

@@ -14,9 +14,12 @@ fn main() {
     let numbers: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
     let parse = |i: usize, default: u64| match numbers.get(i) {
         None => Ok(default),
-        Some(s) => s
-            .parse::<u64>()
-            .map_err(|_| format!("expected a number of {}, got {s:?}", ["players", "kicks"][i])),
+        Some(s) => s.parse::<u64>().map_err(|_| {
+            format!(
+                "expected a number of {}, got {s:?}",
+                ["players", "kicks"][i]
+            )
+        }),
     };
     let (players, kicks) = match (parse(0, 10), parse(1, 1000)) {
         (Ok(p), Ok(k)) => (p as usize, k),

@@ -63,7 +63,12 @@ pub fn tasklets(players: usize, kicks: u64, seed: u64) -> Result<Outcome, GameEr
     }
     if kicks == 0 {
         let last_kicker = 0;
-        return Ok(Outcome { players, kicks, busiest: 0, last_kicker });
+        return Ok(Outcome {
+            players,
+            kicks,
+            busiest: 0,
+            last_kicker,
+        });
     }
     struct Game {
         /// Where each waiting player can be woken.
@@ -172,7 +177,10 @@ pub fn threads(players: usize, kicks: u64, seed: u64) -> Result<Outcome, GameErr
     }
     enum Msg {
         /// The ball, with the game's state riding along.
-        Ball { kicks_left: u64, rng: fastrand::Rng },
+        Ball {
+            kicks_left: u64,
+            rng: fastrand::Rng,
+        },
         GoHome,
     }
     let (senders, receivers): (Vec<_>, Vec<_>) = (0..players).map(|_| mpsc::channel()).unzip();
@@ -186,7 +194,11 @@ pub fn threads(players: usize, kicks: u64, seed: u64) -> Result<Outcome, GameErr
             .spawn(move || {
                 let mut kicked = 0u64;
                 let mut last = false;
-                while let Ok(Msg::Ball { kicks_left, mut rng }) = inbox.recv() {
+                while let Ok(Msg::Ball {
+                    kicks_left,
+                    mut rng,
+                }) = inbox.recv()
+                {
                     kicked += 1;
                     if kicks_left == 1 {
                         last = true;
@@ -200,7 +212,9 @@ pub fn threads(players: usize, kicks: u64, seed: u64) -> Result<Outcome, GameErr
                         kicks_left: kicks_left - 1,
                         rng,
                     };
-                    circle[to].send(ball).expect("players stay until the game ends");
+                    circle[to]
+                        .send(ball)
+                        .expect("players stay until the game ends");
                 }
                 (kicked, last)
             });

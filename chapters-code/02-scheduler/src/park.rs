@@ -96,7 +96,8 @@ impl Unparker {
 
     /// Whether the park this unparker belongs to is still waiting.
     pub fn is_waiting(&self) -> bool {
-        self.task.park_generation.get() == self.generation && self.task.state.get() == State::Blocked
+        self.task.park_generation.get() == self.generation
+            && self.task.state.get() == State::Blocked
     }
 
     /// The tasklet this unparker wakes.
@@ -151,7 +152,10 @@ pub fn park(on: WaitOn, register: impl FnOnce(Unparker)) -> Result<Wake, Error> 
         // which lives on its stack, is alive.
         unsafe { (*yielder).suspend(()) };
     }
-    Ok(task.wake.take().expect("a tasklet resumes from park only when unparked"))
+    Ok(task
+        .wake
+        .take()
+        .expect("a tasklet resumes from park only when unparked"))
 }
 // ANCHOR_END: park
 

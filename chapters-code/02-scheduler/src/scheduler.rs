@@ -18,7 +18,7 @@ use slab::Slab;
 
 use crate::error::{BlockedTasklet, Deadlock, Error, TaskletPanic};
 use crate::idle::{Idle, IdleHook};
-use crate::park::{Wake, WaitOn};
+use crate::park::{WaitOn, Wake};
 
 use crate::tasklet::{State, Tasklet};
 
@@ -289,7 +289,11 @@ impl Core {
         }
         let pool = StackPool::new(size);
         // Pools are keyed by the size they really hand out (rounded up).
-        if let Some(existing) = self.pools.iter().find(|p| p.stack_size() == pool.stack_size()) {
+        if let Some(existing) = self
+            .pools
+            .iter()
+            .find(|p| p.stack_size() == pool.stack_size())
+        {
             return existing.clone();
         }
         self.pools.push(pool.clone());
@@ -562,7 +566,11 @@ fn deadlock_report() -> Deadlock {
 /// Rearranges the ring so that `target` runs next and the caller after the
 /// tasklets that were queued behind `target` (rule 5), then switches.
 /// `keep_caller` is false for `switch`, which leaves the caller paused.
-pub(crate) fn run_target(target: &Rc<Task>, keep_caller: bool, call: &'static str) -> Result<(), Error> {
+pub(crate) fn run_target(
+    target: &Rc<Task>,
+    keep_caller: bool,
+    call: &'static str,
+) -> Result<(), Error> {
     let yielder = with_core(|core| {
         let caller = Rc::clone(core.current());
         if caller.is_main() && core.dispatching {
@@ -592,7 +600,11 @@ pub(crate) fn run_target(target: &Rc<Task>, keep_caller: bool, call: &'static st
         }
         core.ring.push_front(Rc::clone(target));
         target.state.set(State::Scheduled);
-        caller.state.set(if keep_caller { State::Scheduled } else { State::Paused });
+        caller.state.set(if keep_caller {
+            State::Scheduled
+        } else {
+            State::Paused
+        });
         Ok(Some(caller.yielder.get()))
     })?;
     match yielder {

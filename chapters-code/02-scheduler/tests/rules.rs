@@ -50,7 +50,10 @@ fn rule_2_schedule_moves_the_current_tasklet_to_the_end() {
         });
     }
     run().unwrap();
-    assert_eq!(entries(&log), ["Hello A", "Hello B", "Goodbye A", "Goodbye B"]);
+    assert_eq!(
+        entries(&log),
+        ["Hello A", "Hello B", "Goodbye A", "Goodbye B"]
+    );
 }
 
 #[test]
@@ -83,8 +86,14 @@ fn rule_4_remove_pauses_and_insert_requeues() {
     a.insert().unwrap();
     run().unwrap();
     assert_eq!(entries(&log), ["b", "a"]);
-    assert!(matches!(a.insert(), Err(Error::Dead { call: "insert", .. })));
-    assert!(matches!(a.remove(), Err(Error::Dead { call: "remove", .. })));
+    assert!(matches!(
+        a.insert(),
+        Err(Error::Dead { call: "insert", .. })
+    ));
+    assert!(matches!(
+        a.remove(),
+        Err(Error::Dead { call: "remove", .. })
+    ));
 }
 
 #[test]
@@ -108,7 +117,10 @@ fn rule_5_removing_the_current_tasklet_is_an_error() {
     run().unwrap();
     let err = outcome.borrow_mut().take().unwrap().unwrap_err();
     assert!(matches!(err, Error::RemoveCurrent { .. }), "{err}");
-    assert!(matches!(current().remove(), Err(Error::RemoveCurrent { .. })));
+    assert!(matches!(
+        current().remove(),
+        Err(Error::RemoveCurrent { .. })
+    ));
 }
 
 #[test]
@@ -176,7 +188,10 @@ fn rule_6_a_panic_is_reraised_in_main_and_the_others_stay_queued() {
     let panic = caught.downcast::<TaskletPanic>().unwrap();
     assert_eq!(panic.tasklet, faulty.describe());
     assert_eq!(panic.message(), "out of coffee");
-    assert_eq!(panic.to_string(), format!("tasklet {} (faulty) panicked: out of coffee", faulty.id()));
+    assert_eq!(
+        panic.to_string(),
+        format!("tasklet {} (faulty) panicked: out of coffee", faulty.id())
+    );
     assert_eq!(faulty.state(), State::Dead);
     assert_eq!(entries(&log), ["steady 1"]);
     run().unwrap();
@@ -200,9 +215,21 @@ fn rule_7_main_parked_with_nothing_to_wake_it_gets_a_deadlock_error() {
         })
         .unwrap();
     let err = park(WaitOn::new("a reply"), |_| {}).unwrap_err();
-    let Error::Deadlock(d) = &err else { panic!("{err}") };
-    let blocked: Vec<_> = d.blocked.iter().map(|b| (b.tasklet.id, b.waiting_on.unwrap().to_string())).collect();
-    assert_eq!(blocked, [(current().id(), "a reply".to_owned()), (waiter.id(), "an event 7".to_owned())]);
+    let Error::Deadlock(d) = &err else {
+        panic!("{err}")
+    };
+    let blocked: Vec<_> = d
+        .blocked
+        .iter()
+        .map(|b| (b.tasklet.id, b.waiting_on.unwrap().to_string()))
+        .collect();
+    assert_eq!(
+        blocked,
+        [
+            (current().id(), "a reply".to_owned()),
+            (waiter.id(), "an event 7".to_owned())
+        ]
+    );
     assert!(err.to_string().starts_with("deadlock:"));
 }
 
@@ -213,7 +240,13 @@ fn run_from_a_tasklet_is_an_error() {
     let t = spawn(move || *r.borrow_mut() = Some(run()));
     run().unwrap();
     let err = result.borrow_mut().take().unwrap().unwrap_err();
-    let Error::NotMain { call: "run", tasklet } = &err else { panic!("{err}") };
+    let Error::NotMain {
+        call: "run",
+        tasklet,
+    } = &err
+    else {
+        panic!("{err}")
+    };
     assert_eq!(tasklet.id, t.id());
 }
 
@@ -234,7 +267,10 @@ fn park_wakes_exactly_once_whichever_source_fires_first() {
     let [first, second] = <[Unparker; 2]>::try_from(sources.take()).unwrap();
     assert!(first.is_waiting() && second.is_waiting());
     assert!(second.unpark(Wake(2)));
-    assert!(!first.unpark(Wake(1)), "the other source's unparker went stale");
+    assert!(
+        !first.unpark(Wake(1)),
+        "the other source's unparker went stale"
+    );
     assert!(!first.is_waiting());
     run().unwrap();
     assert_eq!(*woke.borrow(), [Wake(2)]);
@@ -254,7 +290,10 @@ fn an_unparker_from_an_earlier_park_is_stale() {
     let first = kept.borrow()[0].clone();
     assert!(first.unpark(Wake(0)));
     run().unwrap(); // parks a second time
-    assert!(!first.unpark(Wake(0)), "woke the second park with the first's unparker");
+    assert!(
+        !first.unpark(Wake(0)),
+        "woke the second park with the first's unparker"
+    );
     assert!(kept.borrow()[1].unpark(Wake(0)));
     run().unwrap();
 }
@@ -312,7 +351,10 @@ fn the_idle_hook_runs_when_nothing_is_runnable() {
     run().unwrap();
     assert_eq!(entries(&log), ["answered Wake(1)"]);
     // Main itself can wait on the hook.
-    let wake = park(WaitOn::new("the doorbell"), |u| *bell.borrow_mut() = Some(u)).unwrap();
+    let wake = park(WaitOn::new("the doorbell"), |u| {
+        *bell.borrow_mut() = Some(u)
+    })
+    .unwrap();
     assert_eq!(wake, Wake(1));
     assert!(set_idle_hook(None).is_some());
 }
@@ -336,7 +378,10 @@ fn tasklets_still_parked_when_their_thread_exits_are_unwound() {
     })
     .join()
     .unwrap();
-    assert!(dropped.load(Ordering::SeqCst), "the parked tasklet's locals were not dropped");
+    assert!(
+        dropped.load(Ordering::SeqCst),
+        "the parked tasklet's locals were not dropped"
+    );
 }
 
 #[test]

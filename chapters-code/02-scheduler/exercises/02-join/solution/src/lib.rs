@@ -1,7 +1,7 @@
 //! Chapter 2, exercise 2: join a tasklet and get its result (reference
 //! solution).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use ch02_scheduler::{Unparker, WaitOn, Wake, park, spawn};
@@ -11,7 +11,7 @@ struct Shared<T> {
     /// The tasklet's result, once it has finished.
     result: RefCell<Option<T>>,
     /// Whether it has finished (the result may have been taken since).
-    finished: std::cell::Cell<bool>,
+    finished: Cell<bool>,
     /// Who waits for it, if anyone.
     joiner: RefCell<Option<Unparker>>,
 }
@@ -27,7 +27,7 @@ pub struct JoinHandle<T> {
 pub fn spawn_join<T: 'static>(f: impl FnOnce() -> T + 'static) -> JoinHandle<T> {
     let shared = Rc::new(Shared {
         result: RefCell::new(None),
-        finished: std::cell::Cell::new(false),
+        finished: Cell::new(false),
         joiner: RefCell::new(None),
     });
     let theirs = Rc::clone(&shared);
