@@ -172,6 +172,7 @@ impl StackPool {
         }
     }
 
+    // ANCHOR: get
     /// A stack: a reused one if any was given back, otherwise a new one.
     pub fn get(&self) -> Result<PooledStack, StackError> {
         let mut pool = self.inner.borrow_mut();
@@ -185,6 +186,7 @@ impl StackPool {
             pool: Rc::clone(&self.inner),
         })
     }
+    // ANCHOR_END: get
 }
 
 impl fmt::Debug for StackPool {
@@ -197,6 +199,7 @@ impl fmt::Debug for StackPool {
     }
 }
 
+// ANCHOR: carve
 impl Pool {
     /// Cuts a new stack out of the last slab, mapping a new slab if needed,
     /// and installs its guard page.
@@ -241,6 +244,7 @@ impl Pool {
         Ok(limit)
     }
 }
+// ANCHOR_END: carve
 
 /// One stack from a [`StackPool`]; dropping it gives it back to the pool.
 ///
@@ -370,6 +374,7 @@ mod sys {
         }
     }
 
+    // ANCHOR: guard
     /// Makes `[start, start + len)` fault on any access.
     pub(super) fn install_guard(start: usize, len: usize, kind: GuardKind) -> io::Result<()> {
         let addr = start as *mut libc::c_void;
@@ -387,6 +392,7 @@ mod sys {
             Err(io::Error::last_os_error())
         }
     }
+    // ANCHOR_END: guard
 }
 
 #[cfg(test)]

@@ -22,3 +22,8 @@ fn drop_unfinished() {
 fn stack_pool() {
     golden::check("stack_pool", &[], "stack_pool");
 }
+
+#[test]
+fn stack_usage() {
+    golden::check_runs("stack_usage", &[], "RUST_BACKTRACE=1:");
+}

@@ -6,6 +6,7 @@
 //! readiness in Part IV, other threads in chapter 6): it blocks the thread
 //! until one of them fires and unparks its tasklets.
 
+// ANCHOR: hook
 /// What the idle hook found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Idle {
@@ -26,3 +27,4 @@ pub trait IdleHook {
     /// unpark tasklets but not switch (no `schedule`, `run` or `park`).
     fn wait(&mut self) -> Idle;
 }
+// ANCHOR_END: hook

@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""Reads criterion's estimates and prints the ratios the book quotes.
+
+Run the benchmarks first (by hand; CI only compiles them):
+
+    cargo bench -p ch01-tasklets --bench stacks
+    cargo bench -p ch02-scheduler --bench scheduler
+    cargo bench -p ch02-scheduler --bench hackysack
+    python3 ci/ratios.py                  # prints the ratios
+    python3 ci/ratios.py --markdown book/measured   # what the book includes
+
+`ci/measure` does all of that, and measures the examples the book quotes.
+
+Each ratio divides two benchmarks measured in the same run, so that a noisy
+machine slows both alike. Criterion's median estimate is used throughout.
+"""
+
+import json
+import platform
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+CRITERION = Path(__file__).resolve().parent.parent / "target" / "criterion"
+
+# (what, numerator, denominator, goal): goal is ("<=", x) or (">=", x) or None
+RATIOS = [
+    ("schedule() / raw resume+suspend", "switch/schedule", "switch/raw_resume_suspend", ("<=", 2.5)),
+    ("bare trampoline / raw resume+suspend", "switch/trampoline", "switch/raw_resume_suspend", None),
+    ("thread spawn+join / tasklet spawn+run", "spawn_and_run/thread", "spawn_and_run/tasklet", (">=", 1000)),
+    ("fresh DefaultStack / pooled stack reused", "stack/fresh_default_stack", "stack/pooled_reuse", None),
+]
+
+
+def median_ns(bench: str) -> float | None:
+    path = CRITERION / bench / "new" / "estimates.json"
+    if not path.exists():
+        return None
+    return json.loads(path.read_text())["median"]["point_estimate"]
+
+
+def human(ns: float) -> str:
+    for unit, scale in (("s", 1e9), ("ms", 1e6), ("µs", 1e3)):
+        if ns >= scale:
+            return f"{ns / scale:.3g} {unit}"
+    return f"{ns:.3g} ns"
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+    return f"{cpu}, {cores} vCPUs, Linux {platform.release()}"
+
+
+def table(rows: list[tuple[str, str]]) -> str:
+    out = ["| benchmark | median time |", "| --- | ---: |"]
+    out += [f"| {name} | {value} |" for name, value in rows]
+    return "\n".join(out)
+
+
+def footer(commands: list[str]) -> str:
+    cmds = "; ".join(f"`{c}`" for c in commands)
+    today = date.today().isoformat()
+    return f"*Measured with {cmds}, then `python3 ci/ratios.py`, on {machine()}, {today}.*"
+
+
+def markdown(folder: Path) -> None:
+    """Writes the figures the book includes, one file per benchmark."""
+    folder.mkdir(parents=True, exist_ok=True)
+    t = {k: median_ns(k) for k in [
+        "stack/fresh_default_stack", "stack/pooled_reuse", "switch/raw_resume_suspend",
+        "switch/trampoline", "switch/schedule", "spawn_and_run/tasklet", "spawn_and_run/thread"]}
+    missing = [k for k, v in t.items() if v is None]
+    if missing:
+        raise SystemExit(f"not measured yet: {', '.join(missing)}; run the benchmarks first")
+    fresh, pooled = t["stack/fresh_default_stack"], t["stack/pooled_reuse"]
+    (folder / "stacks.md").write_text(
+        table([("a fresh `DefaultStack` (mmap + guard page)", human(fresh)),
+               ("a stack reused from the pool", human(pooled))])
+        + f"\n\nReusing a stack is **{fresh / pooled:,.0f}×** cheaper than mapping a new one.\n\n"
+        + footer(["cargo bench -p ch01-tasklets --bench stacks"]) + "\n")
+    raw, tramp, sched = t["switch/raw_resume_suspend"], t["switch/trampoline"], t["switch/schedule"]
+    (folder / "switch.md").write_text(
+        table([("raw corosensei resume + suspend", human(raw)),
+               ("bare trampoline: two coroutines resumed in turn", human(tramp)),
+               ("`schedule()`: one tasklet yields, the other runs", human(sched))])
+        + f"\n\nOne `schedule()` costs **{sched / raw:.1f}×** a raw resume+suspend pair "
+        + f"(the bare trampoline: {tramp / raw:.1f}×).\n\n"
+        + footer(["cargo bench -p ch02-scheduler --bench scheduler"]) + "\n")
+    tasklet, thread = t["spawn_and_run/tasklet"], t["spawn_and_run/thread"]
+    (folder / "spawn.md").write_text(
+        table([("`spawn` + `run` of an empty tasklet (pooled stack)", human(tasklet)),
+               ("`std::thread::spawn` + `join` of an empty thread", human(thread))])
+        + f"\n\nA tasklet is **{thread / tasklet:,.0f}×** cheaper to start and finish.\n\n"
+        + footer(["cargo bench -p ch02-scheduler --bench scheduler"]) + "\n")
+    games = {}
+    for path in CRITERION.glob("hackysack/*/*/new/estimates.json"):
+        kind, players = path.parts[-4], int(path.parts[-3])
+        games.setdefault(players, {})[kind] = json.loads(path.read_text())["median"]["point_estimate"]
+    lines = ["| players | tasklets | threads |", "| ---: | ---: | ---: |"]
+    for players in sorted(games):
+        row = games[players]
+        cell = lambda k: human(row[k]) if k in row else "—"
+        lines.append(f"| {players:,} | {cell('tasklets')} | {cell('threads')} |")
+    (folder / "hackysack.md").write_text(
+        "\n".join(lines) + "\n\nMedian time of one game of 10,000 kicks, players' start and "
+        + "finish included; — means not run (threads stop at 10,000 players).\n\n"
+        + footer(["cargo bench -p ch02-scheduler --bench hackysack"]) + "\n")
+
+
+def main() -> int:
+    if len(sys.argv) == 3 and sys.argv[1] == "--markdown":
+        markdown(Path(sys.argv[2]))
+        return 0
+    if not CRITERION.exists():
+        print("no target/criterion: run the benchmarks first (see this script's docstring)", file=sys.stderr)
+        return 1
+    print(f"machine: {machine()}")
+    missed = 0
+    for what, num, den, goal in RATIOS:
+        a, b = median_ns(num), median_ns(den)
+        if a is None or b is None:
+            print(f"{what}: not measured yet")
+            continue
+        ratio = a / b
+        verdict = ""
+        if goal:
+            op, target = goal
+            met = ratio <= target if op == "<=" else ratio >= target
+            missed += not met
+            verdict = f"  (goal {op} {target}: {'met' if met else 'NOT met'})"
+        print(f"{what}: {ratio:,.1f}x  [{human(a)} / {human(b)}]{verdict}")
+    rows = sorted(CRITERION.glob("hackysack/*/*/new/estimates.json"))
+    if rows:
+        print("hackysack, 10,000 kicks per game (median time per game):")
+        for path in rows:
+            kind, players = path.parts[-4], path.parts[-3]
+            ns = json.loads(path.read_text())["median"]["point_estimate"]
+            print(f"  {kind:>8} {int(players):>7,} players: {human(ns)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
