@@ -31,7 +31,7 @@ fn round_trip(c: &mut Criterion) {
         }
     });
     c.bench_function("raw_resume_suspend", |b| {
-        b.iter(|| match co.resume(black_box(())) {
+        b.iter(|| match co.resume(()) {
             CoroutineResult::Yield(()) => {}
             CoroutineResult::Return(()) => unreachable!(),
         })

@@ -32,7 +32,10 @@ fn main() {
         println!("{}", high_water(|| panic!("measured")));
         return;
     }
-    println!("a tasklet that returns at once: {}", size(high_water(|| {})));
+    println!(
+        "a tasklet that returns at once: {}",
+        size(high_water(|| {}))
+    );
     for backtrace in ["0", "1"] {
         let out = Command::new(std::env::current_exe().unwrap())
             .arg("--panic-only")
@@ -40,7 +43,10 @@ fn main() {
             .output()
             .unwrap();
         let used: usize = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
-        println!("a tasklet that panics, RUST_BACKTRACE={backtrace}: {}", size(used));
+        println!(
+            "a tasklet that panics, RUST_BACKTRACE={backtrace}: {}",
+            size(used)
+        );
     }
 }
 // ANCHOR_END: main

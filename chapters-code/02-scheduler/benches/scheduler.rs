@@ -20,7 +20,7 @@ fn switch(c: &mut Criterion) {
         }
     });
     group.bench_function("raw_resume_suspend", |b| {
-        b.iter(|| match raw.resume(black_box(())) {
+        b.iter(|| match raw.resume(()) {
             CoroutineResult::Yield(()) => {}
             CoroutineResult::Return(()) => unreachable!(),
         })
@@ -37,7 +37,7 @@ fn switch(c: &mut Criterion) {
         let mut i = 0;
         b.iter(|| {
             i ^= 1;
-            match pair[i].resume(black_box(())) {
+            match pair[i].resume(()) {
                 CoroutineResult::Yield(()) => {}
                 CoroutineResult::Return(()) => unreachable!(),
             }

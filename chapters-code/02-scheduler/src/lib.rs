@@ -3,7 +3,7 @@
 //! Every OS thread gets its own scheduler the first time it uses one, with
 //! the thread's own stack as its *main tasklet*. Tasklets wait in a run
 //! queue, a ring served round-robin; a tasklet runs until it gives control
-//! away ([`schedule`], [`park`], [`Tasklet::run`]…), and nobody takes it
+//! away ([`schedule`], [`park()`], [`Tasklet::run`]…), and nobody takes it
 //! from it.
 //!
 //! ```
