@@ -137,7 +137,7 @@ impl StackPool {
     /// Nothing is mapped until the first stack is asked for.
     pub fn new(stack_size: usize) -> StackPool {
         let page = sys::page_size();
-        let stack_size = round_up(stack_size.max(corosensei::stack::MIN_STACK_SIZE), page);
+        let stack_size = StackPool::rounded_size(stack_size);
         StackPool {
             inner: Rc::new(RefCell::new(Pool {
                 stack_size,
@@ -150,6 +150,14 @@ impl StackPool {
                 carved: 0,
             })),
         }
+    }
+
+    /// The usable size a pool asked for `stack_size` bytes hands out.
+    pub fn rounded_size(stack_size: usize) -> usize {
+        round_up(
+            stack_size.max(corosensei::stack::MIN_STACK_SIZE),
+            sys::page_size(),
+        )
     }
 
     /// Usable bytes of each stack.

@@ -104,15 +104,22 @@ impl<I: 'static, Y: 'static> Tasklet<I, Y> {
     where
         F: FnOnce(&Yielder<I, Y>, I) + 'static,
     {
-        let stack = pool.get()?;
+        Ok(Tasklet::with_stack(pool.get()?, f))
+    }
+
+    /// A new tasklet that will run `f` on `stack`.
+    pub fn with_stack<F>(stack: PooledStack, f: F) -> Tasklet<I, Y>
+    where
+        F: FnOnce(&Yielder<I, Y>, I) + 'static,
+    {
         let coroutine = Coroutine::with_stack(stack, move |yielder: &Yielder<I, Y>, input| {
             catch_unwind(AssertUnwindSafe(|| f(yielder, input)))
         });
-        Ok(Tasklet {
+        Tasklet {
             id: TaskletId::next(),
             name: None,
             coroutine,
-        })
+        }
     }
     // ANCHOR_END: tasklet
 

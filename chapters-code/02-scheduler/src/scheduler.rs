@@ -10,17 +10,18 @@
 
 use std::cell::{Cell, UnsafeCell};
 use std::collections::VecDeque;
+use std::mem::ManuallyDrop;
 use std::panic::resume_unwind;
 use std::rc::Rc;
 
-use ch01_tasklets::{StackPool, Step, TaskletId, Yielder};
+use ch01_tasklets::{PooledStack, StackError, StackPool, Step, TaskletId, Yielder};
 use slab::Slab;
 
 use crate::error::{BlockedTasklet, Deadlock, Error, TaskletPanic};
 use crate::idle::{Idle, IdleHook};
 use crate::park::{WaitOn, Wake};
 
-use crate::tasklet::{State, Tasklet};
+use crate::tasklet::{State, Tasklet, TaskletInfo};
 
 /// What a tasklet's coroutine is, seen from the scheduler: nothing goes in
 /// or out on a switch, since a tasklet arranges the ring itself before it
@@ -51,6 +52,13 @@ pub(crate) struct Task {
 impl Task {
     pub(crate) fn is_main(&self) -> bool {
         self.id == MAIN_ID
+    }
+
+    pub(crate) fn describe(&self) -> TaskletInfo {
+        TaskletInfo {
+            id: self.id,
+            name: self.name.as_deref().map(str::to_owned),
+        }
     }
 
     /// Whether the body has begun to run.
@@ -97,7 +105,10 @@ pub(crate) struct Scheduler {
 /// exists only in debug builds. Every borrow is a short closure that runs no
 /// user code, so no borrow can overlap another; debug builds check that.
 struct CoreCell {
-    core: UnsafeCell<Core>,
+    /// `ManuallyDrop`: a thread-local whose type needs dropping is checked
+    /// for a registered destructor on every access; [`Teardown`] drops the
+    /// contents instead.
+    core: UnsafeCell<ManuallyDrop<Core>>,
     #[cfg(debug_assertions)]
     borrowed: Cell<bool>,
 }
@@ -105,7 +116,7 @@ struct CoreCell {
 impl CoreCell {
     const fn new(core: Core) -> CoreCell {
         CoreCell {
-            core: UnsafeCell::new(core),
+            core: UnsafeCell::new(ManuallyDrop::new(core)),
             #[cfg(debug_assertions)]
             borrowed: Cell::new(false),
         }
@@ -202,21 +213,36 @@ pub(crate) fn main_task() -> Rc<Task> {
 }
 
 // ANCHOR: teardown
-impl Drop for Scheduler {
+/// Unwinds the thread's tasklets when the thread exits.
+struct Teardown;
+
+thread_local! {
+    static TEARDOWN: Teardown = const { Teardown };
+}
+
+impl Drop for Teardown {
     /// The thread is exiting: unwind every tasklet that is still alive, so
-    /// that its destructors run, as Stackless ran `finally` blocks. Their
-    /// destructors must not call scheduler functions: the scheduler is gone
-    /// (`schedule` returns at once while unwinding; the others panic, which
-    /// aborts).
+    /// that its destructors run, as Stackless ran `finally` blocks. While
+    /// they unwind, `schedule` returns at once and `park` fails with
+    /// [`Error::Unwinding`]: a dying tasklet cannot wait.
     fn drop(&mut self) {
-        let live = self.core.with(|core| std::mem::take(&mut core.live));
+        let live = with_core(|core| std::mem::take(&mut core.live));
         for (_, task) in live {
+            task.state.set(State::Dead);
             // SAFETY: the thread is exiting and no tasklet is running; the
             // dispatcher is gone, so nothing else touches the body.
             let body = unsafe { (*task.body.get()).take() };
-            task.state.set(State::Dead);
-            drop(body);
+            drop(body); // user code: outside any borrow
         }
+        // Then free the scheduler's own memory (and the idle hook, which is
+        // user code too).
+        let rest = with_core(|core| {
+            let idle = core.idle.take();
+            let ring = std::mem::take(&mut core.ring);
+            let pools = std::mem::take(&mut core.pools);
+            (idle, ring, pools, core.current.take(), core.main.take())
+        });
+        drop(rest);
     }
 }
 // ANCHOR_END: teardown
@@ -254,23 +280,31 @@ impl Builder {
     where
         F: FnOnce() + 'static,
     {
+        // Make sure this thread's tasklets are unwound when it exits.
+        TEARDOWN.with(|_| {});
         let size = self.stack_size.unwrap_or(ch01_tasklets::DEFAULT_STACK_SIZE);
-        let pool = with_core(|core| core.pool(size));
-        let body = Body::new(&pool, move |yielder, ()| {
-            current_task().yielder.set(yielder);
-            f()
-        })
-        .map_err(Error::Stack)?;
-        let task = Rc::new(Task {
-            id: body.id(),
-            name: self.name.map(String::into_boxed_str),
-            state: Cell::new(State::Scheduled),
-            body: UnsafeCell::new(Some(body)),
-            yielder: Cell::new(std::ptr::null()),
-            park_generation: Cell::new(0),
-            wake: Cell::new(None),
-            waiting_on: Cell::new(None),
-            slot: Cell::new(0),
+        let stack = with_core(|core| core.stack(size)).map_err(Error::Stack)?;
+        let task = Rc::new_cyclic(|me: &std::rc::Weak<Task>| {
+            let me = me.as_ptr();
+            let body = Body::with_stack(stack, move |yielder, ()| {
+                // SAFETY: `me` points to this tasklet's `Task`, which is
+                // built by the time its body first runs (a tasklet runs only
+                // once spawned), and which the dispatcher keeps alive (as
+                // `current`) while the body runs.
+                unsafe { (*me).yielder.set(yielder) };
+                f()
+            });
+            Task {
+                id: body.id(),
+                name: self.name.map(String::into_boxed_str),
+                state: Cell::new(State::Scheduled),
+                body: UnsafeCell::new(Some(body)),
+                yielder: Cell::new(std::ptr::null()),
+                park_generation: Cell::new(0),
+                wake: Cell::new(None),
+                waiting_on: Cell::new(None),
+                slot: Cell::new(0),
+            }
         });
         with_core(|core| {
             task.slot.set(core.live.insert(Rc::clone(&task)));
@@ -282,22 +316,20 @@ impl Builder {
 }
 
 impl Core {
-    /// This thread's pool for stacks of `size` bytes.
-    fn pool(&mut self, size: usize) -> StackPool {
-        if let Some(pool) = self.pools.iter().find(|p| p.stack_size() == size) {
-            return pool.clone();
+    /// A stack of `size` bytes from this thread's pool for that size.
+    fn stack(&mut self, size: usize) -> Result<PooledStack, StackError> {
+        // Pools are keyed by the size they really hand out (whole pages).
+        let found = self.pools.iter().find(|p| p.stack_size() == size);
+        let rounded = || StackPool::rounded_size(size);
+        match found.or_else(|| self.pools.iter().find(|p| p.stack_size() == rounded())) {
+            Some(pool) => pool.get(),
+            None => {
+                let pool = StackPool::new(size);
+                let stack = pool.get();
+                self.pools.push(pool);
+                stack
+            }
         }
-        let pool = StackPool::new(size);
-        // Pools are keyed by the size they really hand out (rounded up).
-        if let Some(existing) = self
-            .pools
-            .iter()
-            .find(|p| p.stack_size() == pool.stack_size())
-        {
-            return existing.clone();
-        }
-        self.pools.push(pool.clone());
-        pool
     }
 
     /// Checks that the caller is the main tasklet and not the idle hook.
@@ -366,13 +398,14 @@ pub fn schedule() {
         if core.ring.is_empty() {
             return Ok(None);
         }
-        let yielder = core.current().yielder.get();
-        if yielder.is_null() && core.dispatching {
-            return Err(Error::Reentered { call: "schedule" });
-        }
         // The current tasklet moves into the ring; the dispatcher fills
         // `current` again before anything reads it.
         let current = core.take_current();
+        let yielder = current.yielder.get();
+        if yielder.is_null() && core.dispatching {
+            core.set_current(current);
+            return Err(Error::Reentered { call: "schedule" });
+        }
         current.state.set(State::Scheduled);
         core.ring.push_back(current);
         Ok(Some(yielder))
@@ -460,54 +493,72 @@ fn dispatch() -> Result<(), Interrupt> {
 }
 
 fn dispatch_on(scheduler: &Scheduler) -> Result<(), Interrupt> {
-    scheduler.core.with(|core| core.dispatching = true);
-    let result = loop {
+    let _dispatching = Dispatching::start(scheduler);
+    loop {
         // One short borrow: the next tasklet becomes the current one, and
         // `core.current` keeps it alive while it runs.
         let next = scheduler.core.with(|core| {
             core.ring.pop_front().map(|next| {
                 next.state.set(State::Current);
-                let body = next.body.get();
+                let task = Rc::as_ptr(&next);
                 core.set_current(next);
-                body
+                task
             })
         });
-        let Some(body) = next else {
+        let Some(task) = next else {
             match idle() {
                 Idle::Woke => continue,
-                Idle::Nothing => break Err(Interrupt::Deadlock(deadlock_report())),
+                Idle::Nothing => return Err(Interrupt::Deadlock(deadlock_report())),
             }
         };
-        // SAFETY: only the dispatcher touches a body, and this one came off
-        // the ring, so it is not running; `core.current` keeps it alive.
-        let Some(body) = (unsafe { (*body).as_mut() }) else {
-            break Ok(()); // Only main has no body: main's turn.
+        // SAFETY: `core.current` keeps the task alive until the next turn of
+        // this loop; only the dispatcher touches a body, and this one came
+        // off the ring, so it is not running.
+        let (task, body) = unsafe { (&*task, &mut *(*task).body.get()) };
+        let Some(body) = body else {
+            return Ok(()); // Only main has no body: main's turn.
         };
         match body.resume(()) {
             // It put itself where it belongs before suspending.
             Step::Yielded(()) => {}
-            Step::Finished => retire(&current_task()),
+            Step::Finished => retire(task),
             Step::Panicked(payload) => {
-                let task = current_task();
-                retire(&task);
-                break Err(Interrupt::Panic(TaskletPanic::new(
-                    Tasklet(task).describe(),
+                retire(task);
+                return Err(Interrupt::Panic(TaskletPanic::new(
+                    task.describe(),
                     payload,
                 )));
             }
         }
-    };
-    scheduler.core.with(|core| {
-        core.dispatching = false;
-        let main = core.main();
-        core.set_current(main);
-    });
-    result
+    }
+}
+
+/// Marks main's stack as running the dispatcher, until dropped (also when
+/// the idle hook panics).
+struct Dispatching<'a>(&'a Scheduler);
+
+impl<'a> Dispatching<'a> {
+    fn start(scheduler: &'a Scheduler) -> Dispatching<'a> {
+        scheduler.core.with(|core| core.dispatching = true);
+        Dispatching(scheduler)
+    }
+}
+
+impl Drop for Dispatching<'_> {
+    fn drop(&mut self) {
+        self.0.core.with(|core| {
+            core.dispatching = false;
+            if !core.current.as_ref().is_some_and(|c| c.is_main()) {
+                let main = core.main();
+                core.set_current(main);
+            }
+        });
+    }
 }
 // ANCHOR_END: dispatch
 
 /// A tasklet's body returned: mark it dead and free its stack.
-fn retire(task: &Rc<Task>) {
+fn retire(task: &Task) {
     task.state.set(State::Dead);
     let registered = with_core(|core| core.live.try_remove(task.slot.get()));
     // SAFETY: the body has finished; nothing runs on it.
@@ -521,8 +572,10 @@ fn retire(task: &Rc<Task>) {
 /// thread. Without a hook, nothing could ever wake anyone.
 fn idle() -> Idle {
     let hook = with_core(|core| {
-        let main = core.main();
-        core.set_current(main);
+        if !core.current.as_ref().is_some_and(|c| c.is_main()) {
+            let main = core.main();
+            core.set_current(main);
+        }
         core.idle.take()
     });
     let Some(mut hook) = hook else {

@@ -70,10 +70,7 @@ impl Tasklet {
 
     /// Its id and name, to keep.
     pub fn describe(&self) -> TaskletInfo {
-        TaskletInfo {
-            id: self.0.id,
-            name: self.0.name.as_deref().map(str::to_owned),
-        }
+        self.0.describe()
     }
 
     /// Where the tasklet is in its life.
