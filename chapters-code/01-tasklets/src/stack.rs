@@ -270,6 +270,12 @@ impl PooledStack {
         self.limit
     }
 
+    /// One past the highest usable byte: where the stack starts, since it
+    /// grows down.
+    pub fn top(&self) -> usize {
+        self.base
+    }
+
     /// The lowest usable byte of the stack.
     pub fn usable_bottom(&self) -> usize {
         self.limit + self.pool.borrow().guard_size

@@ -39,6 +39,11 @@ pub enum Error {
         /// What it waits on.
         waiting_on: Option<WaitOn>,
     },
+    /// The call does not apply to the main tasklet.
+    Main {
+        /// The call refused.
+        call: &'static str,
+    },
     /// `remove` was called on the running tasklet.
     RemoveCurrent {
         /// The running tasklet.
@@ -60,8 +65,8 @@ impl fmt::Display for Error {
         match self {
             Error::NotMain { call, tasklet } => write!(
                 f,
-                "{call}() must be called from the main tasklet, but tasklet {tasklet} called it \
-                 (rule 3: run() drives the scheduler from the thread's own stack)"
+                "{call}() must be called from the main tasklet, but tasklet {tasklet} called it; \
+                 only the thread's own stack drives the scheduler"
             ),
             Error::Reentered { call } => write!(
                 f,
@@ -82,6 +87,11 @@ impl fmt::Display for Error {
                 }
                 write!(f, "; only what it waits on may wake it (rule 4)")
             }
+            Error::Main { call } => write!(
+                f,
+                "cannot {call} the main tasklet: it drives the scheduler (rule 4 applies to \
+                 other tasklets)"
+            ),
             Error::RemoveCurrent { tasklet } => write!(
                 f,
                 "cannot remove tasklet {tasklet}: it is the one running (rule 5); \

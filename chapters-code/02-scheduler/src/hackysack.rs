@@ -14,7 +14,7 @@ use std::fmt;
 use std::rc::Rc;
 use std::sync::mpsc;
 
-use crate::{Error, Unparker, WaitOn, Wake, park, run, spawn};
+use crate::{Builder, Error, State, Unparker, WaitOn, Wake, park, run};
 
 /// The most threads [`threads`] will start: this machine's limit on threads
 /// (`kernel.pid_max`, about 32,768) is shared by every process on it, so a
@@ -62,11 +62,11 @@ pub fn tasklets(players: usize, kicks: u64, seed: u64) -> Result<Outcome, GameEr
         return Err(GameError::Players(players));
     }
     if kicks == 0 {
-        let last_kicker = 0;
+        let (busiest, last_kicker) = (0, 0);
         return Ok(Outcome {
             players,
             kicks,
-            busiest: 0,
+            busiest,
             last_kicker,
         });
     }
@@ -85,9 +85,10 @@ pub fn tasklets(players: usize, kicks: u64, seed: u64) -> Result<Outcome, GameEr
         last_kicker: Cell::new(0),
         rng: RefCell::new(fastrand::Rng::with_seed(seed)),
     });
+    let mut circle = Vec::with_capacity(players);
     for me in 0..players {
         let game = Rc::clone(&game);
-        spawn(move || {
+        let player = Builder::new().spawn(move || {
             loop {
                 park(WaitOn::object("the ball, player", me as u64), |u| {
                     game.waiting.borrow_mut()[me] = Some(u);
@@ -107,16 +108,26 @@ pub fn tasklets(players: usize, kicks: u64, seed: u64) -> Result<Outcome, GameEr
                 };
                 match to {
                     Some(to) => wake(&game.waiting, to),
-                    // The last kick: send everybody home.
-                    None => (0..players).for_each(|p| wake(&game.waiting, p)),
+                    None => {
+                        // The last kick: send everybody home, and go home.
+                        (0..players).for_each(|p| wake(&game.waiting, p));
+                        break;
+                    }
                 }
             }
         });
+        circle.push(player.map_err(GameError::Scheduler)?);
     }
     // Spawned last, the referee runs once every player waits.
     let referee = Rc::clone(&game);
-    spawn(move || wake(&referee.waiting, 0));
+    Builder::new()
+        .spawn(move || wake(&referee.waiting, 0))
+        .map_err(GameError::Scheduler)?;
     run().map_err(GameError::Scheduler)?;
+    debug_assert!(
+        circle.iter().all(|p| p.state() == State::Dead),
+        "a player is left"
+    );
     let busiest = game.kicks_by.borrow().iter().copied().max().unwrap_or(0);
     Ok(Outcome {
         players,

@@ -11,7 +11,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use crate::error::Error;
-use crate::scheduler::{Task, main_wait, with_core};
+use crate::scheduler::{Task, current_for_park, main_wait, with_core};
 use crate::tasklet::{State, Tasklet};
 
 /// What woke a parked tasklet: a number the waker chooses, such as the
@@ -120,18 +120,22 @@ impl fmt::Debug for Unparker {
 ///
 /// `register` runs first and hands an [`Unparker`] to every source that may
 /// wake this tasklet; it may even call `unpark` itself, if a source is
-/// already ready. `on` says what the tasklet waits on, for deadlock reports.
+/// already ready. It must not switch tasklets (no `schedule`, `park`, `run`
+/// or `switch`). `on` says what the tasklet waits on, for deadlock reports.
+///
+/// If a tasklet panics while main is parked, main's `park` re-raises the
+/// panic (rule 6), even if main had been unparked meanwhile: that wake is
+/// lost. Sources that hand over values (chapter 3's channels) keep them
+/// until the woken tasklet takes them.
 ///
 /// # Errors
 ///
 /// * [`Error::Deadlock`], in the main tasklet, when nothing is runnable and
 ///   nothing could ever wake it (rule 7).
 /// * [`Error::Unwinding`] when the tasklet is unwinding: it cannot block.
+/// * [`Error::Reentered`] from the idle hook.
 pub fn park(on: WaitOn, register: impl FnOnce(Unparker)) -> Result<Wake, Error> {
-    if std::thread::panicking() {
-        return Err(Error::Unwinding { call: "park" });
-    }
-    let task = with_core(|core| Rc::clone(core.current()));
+    let task = current_for_park()?;
     let generation = task.park_generation.get() + 1;
     task.park_generation.set(generation);
     task.state.set(State::Blocked);

@@ -11,7 +11,7 @@
 use std::cell::{Cell, UnsafeCell};
 use std::collections::VecDeque;
 use std::mem::ManuallyDrop;
-use std::panic::resume_unwind;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::rc::Rc;
 
 use ch01_tasklets::{PooledStack, StackError, StackPool, Step, TaskletId, Yielder};
@@ -39,6 +39,9 @@ pub(crate) struct Task {
     pub(crate) body: UnsafeCell<Option<Body>>,
     /// Set when the body first runs; what `schedule` suspends through.
     pub(crate) yielder: Cell<*const Yielder<(), ()>>,
+    /// The tasklet's stack, `[lowest, highest)` address (zero for main):
+    /// debug builds check that a tasklet suspends from its own stack.
+    stack: (usize, usize),
     /// Bumped on every park and every wake, so that an `Unparker` from an
     /// earlier park (or one that lost the race to wake) is recognised as
     /// stale: a tasklet parked on several sources wakes exactly once.
@@ -61,14 +64,26 @@ impl Task {
         }
     }
 
-    /// Whether the body has begun to run.
+    /// Whether the body has begun to run: its first act is to record its
+    /// yielder. (Main has no body and always runs.)
     pub(crate) fn started(&self) -> bool {
-        // SAFETY: reading the state of a coroutine that is not being resumed
-        // right now (the dispatcher resumes only with the body borrowed
-        // mutably, and never calls back here meanwhile).
-        match unsafe { &*self.body.get() } {
-            Some(body) => body.state() != ch01_tasklets::State::New,
-            None => true,
+        self.is_main() || !self.yielder.get().is_null()
+    }
+
+    /// Debug builds: checks that this tasklet is suspending from its own
+    /// stack, not from inside a coroutine it resumed itself (a chapter 1
+    /// `Tasklet` run inside a tasklet must not call the scheduler).
+    #[inline(always)]
+    fn check_own_stack(&self) {
+        if cfg!(debug_assertions) && !self.is_main() {
+            let marker = 0u8; // a local: its address is on the running stack
+            let sp = std::hint::black_box(&raw const marker) as usize;
+            assert!(
+                (self.stack.0..self.stack.1).contains(&sp),
+                "tasklet {} called the scheduler from another stack: a coroutine it \
+                 resumes itself must not call schedule, park, run or switch",
+                self.describe()
+            );
         }
     }
 }
@@ -93,8 +108,8 @@ pub(crate) struct Core {
     pub(crate) live: Slab<Rc<Task>>,
     pools: Vec<StackPool>,
     idle: Option<Box<dyn IdleHook>>,
-    /// True while main's stack is running the dispatcher.
-    dispatching: bool,
+    /// True while the idle hook runs: it may unpark, but not switch.
+    in_idle_hook: bool,
 }
 
 pub(crate) struct Scheduler {
@@ -151,7 +166,7 @@ thread_local! {
                 live: Slab::new(),
                 pools: Vec::new(),
                 idle: None,
-                dispatching: false,
+                in_idle_hook: false,
             }),
         }
     };
@@ -167,6 +182,7 @@ impl Core {
                 state: Cell::new(State::Current),
                 body: UnsafeCell::new(None),
                 yielder: Cell::new(std::ptr::null()),
+                stack: (0, 0),
                 park_generation: Cell::new(0),
                 wake: Cell::new(None),
                 waiting_on: Cell::new(None),
@@ -190,6 +206,13 @@ impl Core {
         match self.current.take() {
             Some(current) => current,
             None => self.main(),
+        }
+    }
+
+    fn make_main_current(&mut self) {
+        if !self.current.as_ref().is_some_and(|c| c.is_main()) {
+            let main = self.main();
+            self.set_current(main);
         }
     }
 
@@ -223,16 +246,22 @@ thread_local! {
 impl Drop for Teardown {
     /// The thread is exiting: unwind every tasklet that is still alive, so
     /// that its destructors run, as Stackless ran `finally` blocks. While
-    /// they unwind, `schedule` returns at once and `park` fails with
-    /// [`Error::Unwinding`]: a dying tasklet cannot wait.
+    /// they unwind, `schedule` returns at once, and `park`, `run`, `switch`
+    /// and `spawn` fail with [`Error::Unwinding`]: a dying tasklet cannot
+    /// wait, and a dying thread cannot start tasklets.
     fn drop(&mut self) {
-        let live = with_core(|core| std::mem::take(&mut core.live));
-        for (_, task) in live {
-            task.state.set(State::Dead);
-            // SAFETY: the thread is exiting and no tasklet is running; the
-            // dispatcher is gone, so nothing else touches the body.
-            let body = unsafe { (*task.body.get()).take() };
-            drop(body); // user code: outside any borrow
+        loop {
+            let live = with_core(|core| std::mem::take(&mut core.live));
+            if live.is_empty() {
+                break;
+            }
+            for (_, task) in live {
+                task.state.set(State::Dead);
+                // SAFETY: the thread is exiting and no tasklet is running;
+                // the dispatcher is gone, so nothing else touches the body.
+                let body = unsafe { (*task.body.get()).take() };
+                drop(body); // user code: outside any borrow
+            }
         }
         // Then free the scheduler's own memory (and the idle hook, which is
         // user code too).
@@ -280,17 +309,21 @@ impl Builder {
     where
         F: FnOnce() + 'static,
     {
-        // Make sure this thread's tasklets are unwound when it exits.
-        TEARDOWN.with(|_| {});
+        // Make sure this thread's tasklets are unwound when it exits; a
+        // thread that is exiting already cannot start new ones.
+        TEARDOWN
+            .try_with(|_| {})
+            .map_err(|_| Error::Unwinding { call: "spawn" })?;
         let size = self.stack_size.unwrap_or(ch01_tasklets::DEFAULT_STACK_SIZE);
         let stack = with_core(|core| core.stack(size)).map_err(Error::Stack)?;
+        let bounds = (stack.guard_start(), stack.top());
         let task = Rc::new_cyclic(|me: &std::rc::Weak<Task>| {
             let me = me.as_ptr();
             let body = Body::with_stack(stack, move |yielder, ()| {
                 // SAFETY: `me` points to this tasklet's `Task`, which is
                 // built by the time its body first runs (a tasklet runs only
-                // once spawned), and which the dispatcher keeps alive (as
-                // `current`) while the body runs.
+                // once spawned), and which the registry of live tasklets
+                // keeps alive while the body can run.
                 unsafe { (*me).yielder.set(yielder) };
                 f()
             });
@@ -300,6 +333,7 @@ impl Builder {
                 state: Cell::new(State::Scheduled),
                 body: UnsafeCell::new(Some(body)),
                 yielder: Cell::new(std::ptr::null()),
+                stack: bounds,
                 park_generation: Cell::new(0),
                 wake: Cell::new(None),
                 waiting_on: Cell::new(None),
@@ -331,7 +365,25 @@ impl Core {
             }
         }
     }
+}
 
+/// The current tasklet, about to park: refused for the idle hook and for a
+/// tasklet that is unwinding.
+pub(crate) fn current_for_park() -> Result<Rc<Task>, Error> {
+    if std::thread::panicking() {
+        return Err(Error::Unwinding { call: "park" });
+    }
+    with_core(|core| {
+        let current = Rc::clone(core.current());
+        if current.is_main() && core.in_idle_hook {
+            return Err(Error::Reentered { call: "park" });
+        }
+        current.check_own_stack();
+        Ok(current)
+    })
+}
+
+impl Core {
     /// Checks that the caller is the main tasklet and not the idle hook.
     fn check_main(&mut self, call: &'static str) -> Result<(), Error> {
         let current = self.current();
@@ -341,8 +393,11 @@ impl Core {
                 tasklet: Tasklet(Rc::clone(current)).describe(),
             });
         }
-        if self.dispatching {
+        if self.in_idle_hook {
             return Err(Error::Reentered { call });
+        }
+        if std::thread::panicking() {
+            return Err(Error::Unwinding { call });
         }
         Ok(())
     }
@@ -360,7 +415,7 @@ where
 {
     match Builder::new().spawn(f) {
         Ok(t) => t,
-        Err(e) => panic!("cannot spawn a tasklet: {e}"),
+        Err(e) => panic!("{e}"),
     }
 }
 
@@ -401,8 +456,9 @@ pub fn schedule() {
         // The current tasklet moves into the ring; the dispatcher fills
         // `current` again before anything reads it.
         let current = core.take_current();
+        current.check_own_stack();
         let yielder = current.yielder.get();
-        if yielder.is_null() && core.dispatching {
+        if yielder.is_null() && core.in_idle_hook {
             core.set_current(current);
             return Err(Error::Reentered { call: "schedule" });
         }
@@ -438,8 +494,9 @@ fn main_schedule() {
 ///
 /// # Errors
 ///
-/// [`Error::NotMain`] from a tasklet other than main, and
-/// [`Error::Reentered`] from the idle hook.
+/// [`Error::NotMain`] from a tasklet other than main,
+/// [`Error::Reentered`] from the idle hook, and [`Error::Unwinding`] while
+/// main is unwinding.
 ///
 /// # Panics
 ///
@@ -463,19 +520,24 @@ pub fn run() -> Result<(), Error> {
 
 /// Main's side of a switch: main is already placed (in the ring, parked or
 /// paused); run the dispatcher until main's turn comes back. A tasklet's
-/// panic is re-raised here; a deadlock is returned.
+/// panic (or the idle hook's) is re-raised here; a deadlock is returned.
 pub(crate) fn main_wait() -> Result<(), Deadlock> {
-    let Err(interrupt) = dispatch() else {
-        return Ok(());
+    let interrupt = match catch_unwind(AssertUnwindSafe(dispatch)) {
+        Ok(Ok(())) => return Ok(()),
+        Ok(Err(interrupt)) => interrupt,
+        Err(hook_panic) => Interrupt::HookPanic(hook_panic),
     };
     let main = main_task();
     // Main leaves the ring, or its park: it has something to handle now.
+    // Anything that woke it meanwhile is forgotten.
     with_core(|core| core.ring.retain(|t| !t.is_main()));
     main.park_generation.set(main.park_generation.get() + 1);
     main.state.set(State::Current);
     main.waiting_on.set(None);
+    main.wake.set(None);
     match interrupt {
         Interrupt::Panic(p) => resume_unwind(Box::new(p)),
+        Interrupt::HookPanic(payload) => resume_unwind(payload),
         Interrupt::Deadlock(d) => Err(d),
     }
 }
@@ -483,6 +545,7 @@ pub(crate) fn main_wait() -> Result<(), Deadlock> {
 /// Why the dispatcher handed control back to main out of turn.
 enum Interrupt {
     Panic(TaskletPanic),
+    HookPanic(Box<dyn std::any::Any + Send>),
     Deadlock(Deadlock),
 }
 
@@ -493,10 +556,10 @@ fn dispatch() -> Result<(), Interrupt> {
 }
 
 fn dispatch_on(scheduler: &Scheduler) -> Result<(), Interrupt> {
-    let _dispatching = Dispatching::start(scheduler);
+    // However the dispatcher ends, main is the current tasklet after it.
+    let _main_turn = MainTurn(scheduler);
     loop {
-        // One short borrow: the next tasklet becomes the current one, and
-        // `core.current` keeps it alive while it runs.
+        // One short borrow: the next tasklet becomes the current one.
         let next = scheduler.core.with(|core| {
             core.ring.pop_front().map(|next| {
                 next.state.set(State::Current);
@@ -511,9 +574,10 @@ fn dispatch_on(scheduler: &Scheduler) -> Result<(), Interrupt> {
                 Idle::Nothing => return Err(Interrupt::Deadlock(deadlock_report())),
             }
         };
-        // SAFETY: `core.current` keeps the task alive until the next turn of
-        // this loop; only the dispatcher touches a body, and this one came
-        // off the ring, so it is not running.
+        // SAFETY: the registry of live tasklets (or, for main, `core.main`)
+        // keeps the task alive while its body can run; only the dispatcher
+        // touches a body, and this one came off the ring, so it is not
+        // running.
         let (task, body) = unsafe { (&*task, &mut *(*task).body.get()) };
         let Some(body) = body else {
             return Ok(()); // Only main has no body: main's turn.
@@ -533,26 +597,12 @@ fn dispatch_on(scheduler: &Scheduler) -> Result<(), Interrupt> {
     }
 }
 
-/// Marks main's stack as running the dispatcher, until dropped (also when
-/// the idle hook panics).
-struct Dispatching<'a>(&'a Scheduler);
+/// Makes main the current tasklet when the dispatcher returns (or unwinds).
+struct MainTurn<'a>(&'a Scheduler);
 
-impl<'a> Dispatching<'a> {
-    fn start(scheduler: &'a Scheduler) -> Dispatching<'a> {
-        scheduler.core.with(|core| core.dispatching = true);
-        Dispatching(scheduler)
-    }
-}
-
-impl Drop for Dispatching<'_> {
+impl Drop for MainTurn<'_> {
     fn drop(&mut self) {
-        self.0.core.with(|core| {
-            core.dispatching = false;
-            if !core.current.as_ref().is_some_and(|c| c.is_main()) {
-                let main = core.main();
-                core.set_current(main);
-            }
-        });
+        self.0.core.with(Core::make_main_current);
     }
 }
 // ANCHOR_END: dispatch
@@ -572,28 +622,42 @@ fn retire(task: &Task) {
 /// thread. Without a hook, nothing could ever wake anyone.
 fn idle() -> Idle {
     let hook = with_core(|core| {
-        if !core.current.as_ref().is_some_and(|c| c.is_main()) {
-            let main = core.main();
-            core.set_current(main);
-        }
+        core.make_main_current();
         core.idle.take()
     });
     let Some(mut hook) = hook else {
         return Idle::Nothing;
     };
+    /// Marks the hook as running, until it returns or panics.
+    struct InHook;
+    impl Drop for InHook {
+        fn drop(&mut self) {
+            with_core(|core| core.in_idle_hook = false);
+        }
+    }
+    with_core(|core| core.in_idle_hook = true);
+    let in_hook = InHook;
     // The hook is user code: it runs with the scheduler's state not borrowed.
     let outcome = hook.wait();
-    with_core(|core| {
-        if core.idle.is_none() {
+    drop(in_hook);
+    // Put it back, unless it installed another meanwhile; then drop it
+    // outside the borrow, since dropping a hook is user code too.
+    let replaced = with_core(|core| match core.idle {
+        None => {
             core.idle = Some(hook);
+            None
         }
+        Some(_) => Some(hook),
     });
+    drop(replaced);
     outcome
 }
 
 /// Installs the hook the scheduler calls when nothing is runnable, returning
 /// the previous one. Later chapters put timers and an I/O poller here.
 pub fn set_idle_hook(hook: Option<Box<dyn IdleHook>>) -> Option<Box<dyn IdleHook>> {
+    // The teardown drops the hook when the thread exits.
+    let _ = TEARDOWN.try_with(|_| {});
     with_core(|core| std::mem::replace(&mut core.idle, hook))
 }
 
@@ -607,7 +671,7 @@ fn deadlock_report() -> Deadlock {
             .chain(std::iter::once(&main))
             .filter(|t| t.state.get() == State::Blocked)
             .map(|t| BlockedTasklet {
-                tasklet: Tasklet(Rc::clone(t)).describe(),
+                tasklet: t.describe(),
                 waiting_on: t.waiting_on.get(),
             })
             .collect();
@@ -624,9 +688,13 @@ pub(crate) fn run_target(
     keep_caller: bool,
     call: &'static str,
 ) -> Result<(), Error> {
+    if std::thread::panicking() {
+        return Err(Error::Unwinding { call });
+    }
     let yielder = with_core(|core| {
         let caller = Rc::clone(core.current());
-        if caller.is_main() && core.dispatching {
+        caller.check_own_stack();
+        if caller.is_main() && core.in_idle_hook {
             return Err(Error::Reentered { call });
         }
         if Rc::ptr_eq(&caller, target) {

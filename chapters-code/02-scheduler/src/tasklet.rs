@@ -97,8 +97,11 @@ impl Tasklet {
     ///
     /// The current tasklet cannot be removed (use [`switch`](Tasklet::switch)
     /// to stop running), nor a blocked one (its waker owns it), nor a dead
-    /// one.
+    /// one, nor the main tasklet, which drives the scheduler.
     pub fn remove(&self) -> Result<(), Error> {
+        if self.is_main() {
+            return Err(Error::Main { call: "remove" });
+        }
         let removed = with_core(|core| match self.state() {
             State::Scheduled => {
                 let at = core.ring.iter().position(|t| Rc::ptr_eq(t, &self.0));
@@ -138,8 +141,9 @@ impl Tasklet {
     ///
     /// # Errors
     ///
-    /// A blocked or dead tasklet cannot run; from the main tasklet,
-    /// [`Error::Deadlock`] cannot happen here, since main stays runnable.
+    /// A blocked or dead tasklet cannot run, nor can an unwinding tasklet
+    /// switch away. From the main tasklet, [`Error::Deadlock`] when main was
+    /// removed from the queue meanwhile and nothing is left to run.
     ///
     /// # Panics
     ///
@@ -179,7 +183,10 @@ impl Tasklet {
                 tasklet,
                 waiting_on: self.0.waiting_on.get(),
             },
-            _ => Error::RemoveCurrent { tasklet },
+            State::Current => Error::RemoveCurrent { tasklet },
+            State::Scheduled | State::Paused => {
+                unreachable!("{call} is allowed on a {:?} tasklet", self.state())
+            }
         }
     }
 }

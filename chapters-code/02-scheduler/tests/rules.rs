@@ -117,10 +117,6 @@ fn rule_5_removing_the_current_tasklet_is_an_error() {
     run().unwrap();
     let err = outcome.borrow_mut().take().unwrap().unwrap_err();
     assert!(matches!(err, Error::RemoveCurrent { .. }), "{err}");
-    assert!(matches!(
-        current().remove(),
-        Err(Error::RemoveCurrent { .. })
-    ));
 }
 
 #[test]
@@ -421,4 +417,135 @@ fn a_hundred_thousand_tasklets_park_at_once() {
         assert!(u.unpark(Wake(0)));
     }
     run().unwrap();
+}
+
+#[test]
+fn rule_4_the_main_tasklet_cannot_be_removed() {
+    let main = current();
+    let err = Rc::new(RefCell::new(None));
+    let e = Rc::clone(&err);
+    spawn(move || *e.borrow_mut() = Some(main.remove()));
+    run().unwrap();
+    let result = err.borrow_mut().take().unwrap();
+    assert!(
+        matches!(result, Err(Error::Main { call: "remove" })),
+        "{result:?}"
+    );
+    assert!(matches!(current().remove(), Err(Error::Main { .. })));
+}
+
+#[test]
+fn rule_5_run_from_a_tasklet_moves_the_ring_too() {
+    // With main in run(), the ring is t1 (current), t2, t3, main; t3.run()
+    // from t1 gives t3, main, t1, t2 — and main's turn does nothing visible.
+    let log = Log::default();
+    let t3_slot: Rc<RefCell<Option<Tasklet>>> = Rc::default();
+    let (l, slot) = (Rc::clone(&log), Rc::clone(&t3_slot));
+    spawn(move || {
+        l.borrow_mut().push("t1 starts".into());
+        let t3 = slot.borrow_mut().take().unwrap();
+        t3.run().unwrap();
+        l.borrow_mut().push("t1 resumes".into());
+    });
+    let _t2 = logger(&log, "t2");
+    *t3_slot.borrow_mut() = Some(logger(&log, "t3"));
+    run().unwrap();
+    assert_eq!(entries(&log), ["t1 starts", "t3", "t1 resumes", "t2"]);
+}
+
+#[test]
+fn started_is_true_for_the_running_tasklet_and_false_before() {
+    let seen = Rc::new(RefCell::new(None));
+    let s = Rc::clone(&seen);
+    let t = spawn(move || *s.borrow_mut() = Some(current().started()));
+    assert!(!t.started());
+    run().unwrap();
+    assert_eq!(*seen.borrow(), Some(true));
+    assert!(t.started());
+    assert!(current().started(), "main always runs");
+}
+
+#[test]
+fn an_unwinding_tasklet_cannot_switch_away() {
+    struct Hop(Tasklet, Rc<RefCell<Option<Result<(), Error>>>>);
+    impl Drop for Hop {
+        fn drop(&mut self) {
+            *self.1.borrow_mut() = Some(self.0.run());
+        }
+    }
+    std::panic::set_hook(Box::new(|_| {}));
+    let other = spawn(|| {});
+    other.remove().unwrap();
+    let result: Rc<RefCell<Option<Result<(), Error>>>> = Rc::default();
+    let r = Rc::clone(&result);
+    spawn(move || {
+        let _hop = Hop(other, r);
+        panic!("unwinding");
+    });
+    let caught = catch_unwind(AssertUnwindSafe(run)).unwrap_err();
+    let _ = std::panic::take_hook();
+    assert_eq!(
+        caught.downcast::<TaskletPanic>().unwrap().message(),
+        "unwinding"
+    );
+    let outcome = result.borrow_mut().take().unwrap();
+    assert!(
+        matches!(outcome, Err(Error::Unwinding { call: "run" })),
+        "{outcome:?}"
+    );
+}
+
+/// An idle hook that panics, or that tries to switch.
+struct Misbehaving {
+    panics: bool,
+    saw: Rc<RefCell<Vec<String>>>,
+}
+
+impl IdleHook for Misbehaving {
+    fn wait(&mut self) -> Idle {
+        if self.panics {
+            panic!("the hook broke");
+        }
+        let err = park(WaitOn::new("inside the hook"), |_| {}).unwrap_err();
+        self.saw.borrow_mut().push(err.to_string());
+        let err = run().unwrap_err();
+        self.saw.borrow_mut().push(err.to_string());
+        Idle::Nothing
+    }
+}
+
+#[test]
+fn the_idle_hook_may_not_switch() {
+    let saw = Log::default();
+    set_idle_hook(Some(Box::new(Misbehaving {
+        panics: false,
+        saw: Rc::clone(&saw),
+    })));
+    run().unwrap();
+    let saw = entries(&saw);
+    assert_eq!(saw.len(), 2);
+    assert!(saw.iter().all(|e| e.contains("idle hook")), "{saw:?}");
+}
+
+#[test]
+fn a_panicking_idle_hook_leaves_main_able_to_go_on() {
+    let saw = Log::default();
+    set_idle_hook(Some(Box::new(Misbehaving {
+        panics: true,
+        saw: Rc::clone(&saw),
+    })));
+    let caught = catch_unwind(AssertUnwindSafe(|| park(WaitOn::new("x"), |_| {}))).unwrap_err();
+    assert_eq!(caught.downcast_ref::<&str>(), Some(&"the hook broke"));
+    assert_eq!(current().state(), State::Current);
+    set_idle_hook(None);
+    // The scheduler still works: a park that is woken at once, then a run.
+    let wake = park(WaitOn::new("y"), |u| {
+        u.unpark(Wake(3));
+    })
+    .unwrap();
+    assert_eq!(wake, Wake(3));
+    let log = Log::default();
+    logger(&log, "after");
+    run().unwrap();
+    assert_eq!(entries(&log), ["after"]);
 }
