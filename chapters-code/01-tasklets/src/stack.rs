@@ -1,9 +1,9 @@
 //! A pool of guarded stacks, carved out of large mappings.
 //!
 //! corosensei's `DefaultStack` makes one `mmap` and one `mprotect` per stack:
-//! about 8.5 µs each time, and two kernel mappings per stack, so a process
-//! stops near 32,750 of them (Linux allows 65,530 mappings by default). The
-//! pool below fixes both:
+//! microseconds each time (the `stacks` benchmark measures it), and two
+//! kernel mappings per stack, so a process stops near 32,750 of them (Linux
+//! allows 65,530 mappings by default). The pool below fixes both:
 //!
 //! * a stack that a finished tasklet gives back is reused as it is, which
 //!   costs a push and a pop on a free list;
@@ -26,10 +26,10 @@ use corosensei::stack::{Stack, StackPointer};
 
 /// The stack size a pool uses unless told otherwise: 256 KiB.
 ///
-/// A tasklet that panics needs about 5.5 KiB of stack to print its message,
-/// about 22 KiB with `RUST_BACKTRACE=1`; 256 KiB leaves room for ordinary
-/// recursion too. It costs address space only: untouched pages are never
-/// backed by memory.
+/// A tasklet that panics needs a few KiB of stack to print its message, and
+/// several times that with `RUST_BACKTRACE=1` (the `stack_usage` example
+/// measures both); 256 KiB leaves room for ordinary recursion too. It costs
+/// address space only: untouched pages are never backed by memory.
 pub const DEFAULT_STACK_SIZE: usize = 256 * 1024;
 
 /// How many stacks one slab (one mapping) holds.
@@ -60,8 +60,8 @@ pub enum StackError {
     /// Without guard regions, one more stack would pass the kernel's limit on
     /// memory mappings (`vm.max_map_count`).
     MappingLimit {
-        /// Stacks this pool has carved so far.
-        stacks: usize,
+        /// Mappings the process's stack pools hold now.
+        mappings: usize,
         /// The kernel's limit, read from `/proc/sys/vm/max_map_count`.
         limit: usize,
     },
@@ -76,12 +76,13 @@ impl fmt::Display for StackError {
                  use smaller stacks or fewer tasklets"
             ),
             StackError::Guard(e) => write!(f, "could not install a stack guard page ({e})"),
-            StackError::MappingLimit { stacks, limit } => write!(
+            StackError::MappingLimit { mappings, limit } => write!(
                 f,
-                "{stacks} tasklet stacks with mprotect guard pages would pass the kernel's \
-                 limit of {limit} memory mappings (vm.max_map_count); raise it with \
-                 `sysctl vm.max_map_count=...` or use Linux 6.13+, whose guard regions \
-                 need no extra mappings"
+                "tasklet stacks already use {mappings} memory mappings, and one more stack \
+                 with an mprotect guard page would pass the kernel's limit of {limit} \
+                 (vm.max_map_count, minus {MAPPINGS_RESERVED_FOR_OTHERS} left to the rest of \
+                 the process); raise it with `sysctl vm.max_map_count=...`, or use Linux \
+                 6.13+, whose guard regions need no extra mappings"
             ),
         }
     }
@@ -212,41 +213,30 @@ impl Pool {
     /// Cuts a new stack out of the last slab, mapping a new slab if needed,
     /// and installs its guard page.
     fn carve(&mut self) -> Result<usize, StackError> {
-        if self.guard == Some(GuardKind::ProtectedPage) {
-            // Each slab is one mapping, and each guard page splits off two
-            // more in the worst case.
-            let limit = sys::max_map_count();
-            let needed = self.slabs.len() + 1 + 2 * (self.carved + 1);
-            if needed + MAPPINGS_RESERVED_FOR_OTHERS > limit {
-                return Err(StackError::MappingLimit {
-                    stacks: self.carved + 1,
-                    limit,
-                });
-            }
-        }
-        if self.carved_in_last == STACKS_PER_SLAB {
-            let slab =
-                sys::Mapping::reserve(self.slot_size * STACKS_PER_SLAB).map_err(StackError::Map)?;
+        let kind = sys::guard_kind()?;
+        self.guard = Some(kind);
+        let new_slab = self.carved_in_last == STACKS_PER_SLAB;
+        // Guard regions live inside the slab's one mapping; an mprotect'ed
+        // guard page splits off up to two more.
+        let mappings = usize::from(new_slab)
+            + match kind {
+                GuardKind::GuardRegion => 0,
+                GuardKind::ProtectedPage => 2,
+            };
+        sys::reserve_mappings(mappings)?;
+        if new_slab {
+            let slab = sys::Mapping::reserve(self.slot_size * STACKS_PER_SLAB);
+            let slab = slab.map_err(|e| {
+                sys::release_mappings(mappings);
+                StackError::Map(e)
+            })?;
             self.slabs.push(slab);
             self.carved_in_last = 0;
         }
-        let slab = self.slabs.last().expect("a slab was just ensured");
+        let slab = self.slabs.last_mut().expect("a slab was just ensured");
         let limit = slab.start() + self.carved_in_last * self.slot_size;
-        self.guard = Some(match self.guard {
-            Some(kind) => {
-                sys::install_guard(limit, self.guard_size, kind).map_err(StackError::Guard)?;
-                kind
-            }
-            // First stack: find out whether this kernel has guard regions.
-            None => match sys::install_guard(limit, self.guard_size, GuardKind::GuardRegion) {
-                Ok(()) => GuardKind::GuardRegion,
-                Err(_) => {
-                    sys::install_guard(limit, self.guard_size, GuardKind::ProtectedPage)
-                        .map_err(StackError::Guard)?;
-                    GuardKind::ProtectedPage
-                }
-            },
-        });
+        slab.count_mappings(mappings);
+        sys::install_guard(limit, self.guard_size, kind).map_err(StackError::Guard)?;
         self.carved_in_last += 1;
         self.carved += 1;
         Ok(limit)
@@ -321,8 +311,10 @@ fn round_up(n: usize, to: usize) -> usize {
 mod sys {
     use std::io;
     use std::ptr;
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
-    use super::GuardKind;
+    use super::{GuardKind, MAPPINGS_RESERVED_FOR_OTHERS, StackError};
 
     /// `MADV_GUARD_INSTALL` from Linux 6.13's `<asm-generic/mman-common.h>`;
     /// the `libc` crate does not have it yet.
@@ -334,18 +326,109 @@ mod sys {
         usize::try_from(size).expect("the page size is positive")
     }
 
-    /// The kernel's limit on mappings per process.
-    pub(super) fn max_map_count() -> usize {
-        std::fs::read_to_string("/proc/sys/vm/max_map_count")
-            .ok()
-            .and_then(|s| s.trim().parse().ok())
-            .unwrap_or(65_530)
+    /// The kernel's limit on mappings per process, read once.
+    fn max_map_count() -> usize {
+        static LIMIT: OnceLock<usize> = OnceLock::new();
+        *LIMIT.get_or_init(|| {
+            std::fs::read_to_string("/proc/sys/vm/max_map_count")
+                .ok()
+                .and_then(|s| s.trim().parse().ok())
+                .unwrap_or(65_530)
+        })
     }
+
+    /// Mappings made by every pool of this process (slabs, and pieces split
+    /// off by `mprotect`); the kernel's limit is per process, not per pool.
+    static MAPPINGS: AtomicUsize = AtomicUsize::new(0);
+
+    /// Counts `n` more mappings, or says that the kernel's limit would be
+    /// passed.
+    pub(super) fn reserve_mappings(n: usize) -> Result<(), StackError> {
+        let limit = max_map_count();
+        let mut now = MAPPINGS.load(Ordering::Relaxed);
+        loop {
+            if now + n + MAPPINGS_RESERVED_FOR_OTHERS > limit {
+                return Err(StackError::MappingLimit {
+                    mappings: now,
+                    limit,
+                });
+            }
+            match MAPPINGS.compare_exchange_weak(now, now + n, Ordering::Relaxed, Ordering::Relaxed)
+            {
+                Ok(_) => return Ok(()),
+                Err(actual) => now = actual,
+            }
+        }
+    }
+
+    pub(super) fn release_mappings(n: usize) {
+        MAPPINGS.fetch_sub(n, Ordering::Relaxed);
+    }
+
+    // ANCHOR: guard_kind
+    /// How this process makes guard pages, found out once: guard regions
+    /// where the kernel has them, `mprotect` otherwise; each checked to
+    /// really fault, since corosensei's safety rests on it.
+    pub(super) fn guard_kind() -> Result<GuardKind, StackError> {
+        static KIND: OnceLock<Option<GuardKind>> = OnceLock::new();
+        let kind = KIND.get_or_init(|| {
+            [GuardKind::GuardRegion, GuardKind::ProtectedPage]
+                .into_iter()
+                .find(|&kind| guard_works(kind))
+        });
+        kind.ok_or_else(|| {
+            StackError::Guard(io::Error::other(
+                "neither madvise(MADV_GUARD_INSTALL) nor mprotect made a page inaccessible",
+            ))
+        })
+    }
+
+    /// Installs a guard of `kind` on a scratch page and checks that the
+    /// kernel refuses to read it (a `write` from it to a pipe fails with
+    /// `EFAULT`) while the page above stays readable.
+    fn guard_works(kind: GuardKind) -> bool {
+        let page = page_size();
+        let Ok(scratch) = Mapping::reserve(2 * page) else {
+            return false;
+        };
+        if install_guard(scratch.start(), page, kind).is_err() {
+            return false;
+        }
+        readable(scratch.start()) == Some(false) && readable(scratch.start() + page) == Some(true)
+    }
+
+    /// Whether the kernel can read the byte at `addr`, or `None` if that
+    /// cannot be told.
+    fn readable(addr: usize) -> Option<bool> {
+        let mut fds = [0; 2];
+        // SAFETY: `fds` has room for the two descriptors pipe writes.
+        if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
+            return None;
+        }
+        // SAFETY: the kernel checks the address itself; an unreadable one
+        // makes `write` fail with EFAULT instead of faulting this process.
+        let written = unsafe { libc::write(fds[1], addr as *const libc::c_void, 1) };
+        let error = io::Error::last_os_error().raw_os_error();
+        // SAFETY: closing the two descriptors pipe just made.
+        unsafe {
+            libc::close(fds[0]);
+            libc::close(fds[1]);
+        }
+        match written {
+            1 => Some(true),
+            _ if error == Some(libc::EFAULT) => Some(false),
+            _ => None,
+        }
+    }
+    // ANCHOR_END: guard_kind
 
     /// A private anonymous mapping, unmapped on drop.
     pub(super) struct Mapping {
         start: *mut libc::c_void,
         len: usize,
+        /// Mappings counted for it in `MAPPINGS`: itself and the pieces
+        /// guard pages split off (none for the guard probe's scratch pages).
+        counted: usize,
     }
 
     impl Mapping {
@@ -368,7 +451,11 @@ mod sys {
             if start == libc::MAP_FAILED {
                 return Err(io::Error::last_os_error());
             }
-            let mapping = Mapping { start, len };
+            let mapping = Mapping {
+                start,
+                len,
+                counted: 0,
+            };
             // SAFETY: the range is the mapping we own. A failure only means
             // huge pages stay possible, so its result is ignored.
             unsafe { libc::madvise(start, len, libc::MADV_NOHUGEPAGE) };
@@ -378,6 +465,11 @@ mod sys {
         pub(super) fn start(&self) -> usize {
             self.start as usize
         }
+
+        /// Records `n` more mappings of `MAPPINGS` as this one's.
+        pub(super) fn count_mappings(&mut self, n: usize) {
+            self.counted += n;
+        }
     }
 
     impl Drop for Mapping {
@@ -385,6 +477,7 @@ mod sys {
             // SAFETY: the pool drops a slab only when no `PooledStack` refers
             // to it, so nothing runs on this memory any more.
             unsafe { libc::munmap(self.start, self.len) };
+            release_mappings(self.counted);
         }
     }
 

@@ -35,6 +35,32 @@ fn touching_the_guard_page_faults() {
 }
 
 #[test]
+fn a_stack_in_the_middle_of_a_later_slab_is_guarded_too() {
+    if std::env::var_os(CHILD_LATER).is_some() {
+        let pool = StackPool::new(16 * 1024);
+        let stacks: Vec<_> = (0..100).map(|_| pool.get().unwrap()).collect();
+        // SAFETY: not safe, on purpose: this child process must die.
+        unsafe { std::ptr::write_volatile(stacks[99].guard_start() as *mut u8, 1) };
+        std::process::exit(0);
+    }
+    let status = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "a_stack_in_the_middle_of_a_later_slab_is_guarded_too",
+        ])
+        .env(CHILD_LATER, "1")
+        .status()
+        .unwrap();
+    assert_eq!(
+        status.signal(),
+        Some(libc::SIGSEGV),
+        "the child ended with {status}"
+    );
+}
+
+const CHILD_LATER: &str = "CH01_TOUCH_A_LATER_GUARD_PAGE";
+
+#[test]
 fn the_usable_stack_is_writable_to_its_last_byte() {
     let pool = StackPool::new(16 * 1024);
     let stack = pool.get().unwrap();
@@ -61,7 +87,7 @@ fn this_kernel_has_guard_regions_or_the_pool_falls_back() {
 #[test]
 fn the_mapping_limit_error_says_what_to_do() {
     let e = StackError::MappingLimit {
-        stacks: 32_000,
+        mappings: 64_000,
         limit: 65_530,
     };
     let text = e.to_string();

@@ -16,9 +16,9 @@ use std::sync::mpsc;
 
 use crate::{Builder, Error, State, Unparker, WaitOn, Wake, park, run};
 
-/// The most threads [`threads`] will start: this machine's limit on threads
-/// (`kernel.pid_max`, about 32,768) is shared by every process on it, so a
-/// game must never try to reach it.
+/// The most threads [`threads`] will start: the machine-wide limit on
+/// threads (`kernel.pid_max`, 32,768 by default on Linux) is shared by every
+/// process, so a game must never try to reach it.
 pub const MAX_THREADS: usize = 10_000;
 
 /// How a game went.
