@@ -2,7 +2,8 @@
 //! the book includes, `examples/output/NAME.txt` in the chapter's crate.
 //!
 //! Included by path (`#[path]`) from each chapter's `tests/examples.rs`, so
-//! one source serves every chapter. `cargo test` builds the examples first;
+//! one source serves every chapter. `cargo test` builds the examples first
+//! (`cargo test --test examples` alone does not, and would run stale ones);
 //! `BLESS=1 cargo test` rewrites the files from the examples' output.
 
 use std::path::PathBuf;
