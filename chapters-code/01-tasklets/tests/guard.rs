@@ -78,7 +78,12 @@ fn linux_6_13_and_later_get_guard_regions() {
     } else {
         GuardKind::ProtectedPage
     };
-    assert_eq!(pool.guard_kind(), Some(expected), "on Linux {}", release.trim());
+    assert_eq!(
+        pool.guard_kind(),
+        Some(expected),
+        "on Linux {}",
+        release.trim()
+    );
 }
 
 #[test]

@@ -528,9 +528,12 @@ pub(crate) fn main_wait() -> Result<(), Deadlock> {
         Err(hook_panic) => Interrupt::HookPanic(hook_panic),
     };
     let main = main_task();
-    // Main leaves the ring, or its park: it has something to handle now.
-    // Anything that woke it meanwhile is forgotten.
-    with_core(|core| core.ring.retain(|t| !t.is_main()));
+    // Main runs again, and leaves the ring or its park: it has something to
+    // handle now. Anything that woke it meanwhile is forgotten.
+    with_core(|core| {
+        core.make_main_current();
+        core.ring.retain(|t| !t.is_main());
+    });
     main.park_generation.set(main.park_generation.get() + 1);
     main.state.set(State::Current);
     main.waiting_on.set(None);
@@ -556,8 +559,6 @@ fn dispatch() -> Result<(), Interrupt> {
 }
 
 fn dispatch_on(scheduler: &Scheduler) -> Result<(), Interrupt> {
-    // However the dispatcher ends, main is the current tasklet after it.
-    let _main_turn = MainTurn(scheduler);
     loop {
         // One short borrow: the next tasklet becomes the current one.
         let next = scheduler.core.with(|core| {
@@ -597,14 +598,6 @@ fn dispatch_on(scheduler: &Scheduler) -> Result<(), Interrupt> {
     }
 }
 
-/// Makes main the current tasklet when the dispatcher returns (or unwinds).
-struct MainTurn<'a>(&'a Scheduler);
-
-impl Drop for MainTurn<'_> {
-    fn drop(&mut self) {
-        self.0.core.with(Core::make_main_current);
-    }
-}
 // ANCHOR_END: dispatch
 
 /// A tasklet's body returned: mark it dead and free its stack.
