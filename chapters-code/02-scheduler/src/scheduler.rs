@@ -88,6 +88,9 @@ impl Task {
     }
 }
 
+/// How many dead tasklets' `Task`s a thread keeps for reuse.
+const SPARE_TASKS: usize = 64;
+
 /// The main tasklet's id: the thread's own stack.
 pub(crate) const MAIN_ID: TaskletId = TaskletId(0);
 
@@ -107,6 +110,9 @@ pub(crate) struct Core {
     /// can unwind them all.
     pub(crate) live: Slab<Rc<Task>>,
     pools: Vec<StackPool>,
+    /// Dead tasklets' `Task`s, for `spawn` to reuse once nothing else
+    /// refers to them.
+    spare: Vec<Rc<Task>>,
     idle: Option<Box<dyn IdleHook>>,
     /// True while the idle hook runs: it may unpark, but not switch.
     in_idle_hook: bool,
@@ -165,6 +171,7 @@ thread_local! {
                 ring: VecDeque::new(),
                 live: Slab::new(),
                 pools: Vec::new(),
+                spare: Vec::new(),
                 idle: None,
                 in_idle_hook: false,
             }),
@@ -269,7 +276,15 @@ impl Drop for Teardown {
             let idle = core.idle.take();
             let ring = std::mem::take(&mut core.ring);
             let pools = std::mem::take(&mut core.pools);
-            (idle, ring, pools, core.current.take(), core.main.take())
+            let spare = std::mem::take(&mut core.spare);
+            (
+                idle,
+                ring,
+                pools,
+                spare,
+                core.current.take(),
+                core.main.take(),
+            )
         });
         drop(rest);
     }
@@ -315,10 +330,11 @@ impl Builder {
             .try_with(|_| {})
             .map_err(|_| Error::Unwinding { call: "spawn" })?;
         let size = self.stack_size.unwrap_or(ch01_tasklets::DEFAULT_STACK_SIZE);
-        let stack = with_core(|core| core.stack(size)).map_err(Error::Stack)?;
+        let (stack, spare) = with_core(|core| (core.stack(size), core.spare.pop()));
+        let stack = stack.map_err(Error::Stack)?;
         let bounds = (stack.guard_start(), stack.top());
-        let task = Rc::new_cyclic(|me: &std::rc::Weak<Task>| {
-            let me = me.as_ptr();
+        let name = self.name.map(String::into_boxed_str);
+        let build = move |me: *const Task| {
             let body = Body::with_stack(stack, move |yielder, ()| {
                 // SAFETY: `me` points to this tasklet's `Task`, which is
                 // built by the time its body first runs (a tasklet runs only
@@ -329,7 +345,7 @@ impl Builder {
             });
             Task {
                 id: body.id(),
-                name: self.name.map(String::into_boxed_str),
+                name,
                 state: Cell::new(State::Scheduled),
                 body: UnsafeCell::new(Some(body)),
                 yielder: Cell::new(std::ptr::null()),
@@ -339,7 +355,17 @@ impl Builder {
                 waiting_on: Cell::new(None),
                 slot: Cell::new(0),
             }
-        });
+        };
+        // A dead tasklet's `Task` that nothing refers to any more is reused
+        // in place: no allocation, no free.
+        let task = match spare {
+            Some(mut task) if Rc::strong_count(&task) == 1 && Rc::weak_count(&task) == 0 => {
+                let fresh = build(Rc::as_ptr(&task));
+                *Rc::get_mut(&mut task).expect("nothing else refers to it") = fresh;
+                task
+            }
+            _ => Rc::new_cyclic(|me: &std::rc::Weak<Task>| build(me.as_ptr())),
+        };
         with_core(|core| {
             task.slot.set(core.live.insert(Rc::clone(&task)));
             core.ring.push_back(Rc::clone(&task));
@@ -603,7 +629,16 @@ fn dispatch_on(scheduler: &Scheduler) -> Result<(), Interrupt> {
 /// A tasklet's body returned: mark it dead and free its stack.
 fn retire(task: &Task) {
     task.state.set(State::Dead);
-    let registered = with_core(|core| core.live.try_remove(task.slot.get()));
+    let registered = with_core(|core| {
+        let registered = core.live.try_remove(task.slot.get());
+        match registered {
+            Some(task) if core.spare.len() < SPARE_TASKS => {
+                core.spare.push(task);
+                None
+            }
+            other => other,
+        }
+    });
     // SAFETY: the body has finished; nothing runs on it.
     let body = unsafe { (*task.body.get()).take() };
     // Dropped here, outside the scheduler's borrow: the stack goes back to
