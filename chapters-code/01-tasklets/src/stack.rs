@@ -116,10 +116,11 @@ pub struct PoolStats {
 #[derive(Clone)]
 pub struct StackPool {
     inner: Rc<RefCell<Pool>>,
+    /// A copy of the pool's stack size, readable without a borrow.
+    stack_size: usize,
 }
 
 struct Pool {
-    stack_size: usize,
     /// Guard page plus stack, rounded up to whole pages.
     slot_size: usize,
     guard_size: usize,
@@ -140,8 +141,8 @@ impl StackPool {
         let page = sys::page_size();
         let stack_size = StackPool::rounded_size(stack_size);
         StackPool {
+            stack_size,
             inner: Rc::new(RefCell::new(Pool {
-                stack_size,
                 slot_size: stack_size + page,
                 guard_size: page,
                 guard: None,
@@ -163,7 +164,7 @@ impl StackPool {
 
     /// Usable bytes of each stack.
     pub fn stack_size(&self) -> usize {
-        self.inner.borrow().stack_size
+        self.stack_size
     }
 
     /// How guard pages are made, once the first stack has been carved.

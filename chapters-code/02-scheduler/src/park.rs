@@ -11,7 +11,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use crate::error::Error;
-use crate::scheduler::{Task, current_for_park, main_wait, with_core};
+use crate::scheduler::{Task, Until, current_for_park, main_wait, with_core};
 use crate::tasklet::{State, Tasklet};
 
 /// What woke a parked tasklet: a number the waker chooses, such as the
@@ -150,7 +150,7 @@ pub fn park(on: WaitOn, register: impl FnOnce(Unparker)) -> Result<Wake, Error> 
 
     let yielder = task.yielder.get();
     if yielder.is_null() {
-        main_wait().map_err(Error::Deadlock)?;
+        main_wait(Until::MainsTurn).map_err(Error::Deadlock)?;
     } else {
         // SAFETY: the current tasklet's body is running, so its yielder,
         // which lives on its stack, is alive.

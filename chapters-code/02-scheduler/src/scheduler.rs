@@ -116,6 +116,8 @@ pub(crate) struct Core {
     idle: Option<Box<dyn IdleHook>>,
     /// True while the idle hook runs: it may unpark, but not switch.
     in_idle_hook: bool,
+    /// True while main is in `run`: runnable, though not in the ring.
+    main_in_run: bool,
 }
 
 pub(crate) struct Scheduler {
@@ -174,6 +176,7 @@ thread_local! {
                 spare: Vec::new(),
                 idle: None,
                 in_idle_hook: false,
+                main_in_run: false,
             }),
         }
     };
@@ -457,7 +460,10 @@ pub(crate) fn current_task() -> Rc<Task> {
 /// How many tasklets are runnable, the current one and main included
 /// (Stackless's `getruncount`). Blocked and paused tasklets do not count.
 pub fn run_count() -> usize {
-    with_core(|core| core.ring.len() + 1)
+    with_core(|core| {
+        let main_waits_in_run = core.main_in_run && !core.current().is_main();
+        core.ring.len() + 1 + usize::from(main_waits_in_run)
+    })
 }
 
 // ANCHOR: schedule
@@ -510,7 +516,7 @@ pub fn schedule() {
 #[inline(never)]
 fn main_schedule() {
     // Main is in the ring, so the dispatcher cannot run dry: no deadlock.
-    main_wait().expect("main is runnable, so it cannot be deadlocked");
+    main_wait(Until::MainsTurn).expect("main is runnable, so it cannot be deadlocked");
 }
 
 // ANCHOR: run
@@ -530,25 +536,27 @@ fn main_schedule() {
 /// (rule 6). The other tasklets stay queued; calling `run` again continues
 /// them.
 pub fn run() -> Result<(), Error> {
-    with_core(|core| core.check_main("run"))?;
-    loop {
-        let runnable = with_core(|core| !core.ring.is_empty());
-        if !runnable {
-            match idle() {
-                Idle::Woke => continue,
-                Idle::Nothing => return Ok(()),
-            }
-        }
-        schedule();
-    }
+    let main = with_core(|core| {
+        core.check_main("run")?;
+        core.main_in_run = true;
+        Ok(core.main())
+    })?;
+    // Main stays runnable, but out of the ring: the dispatcher runs the
+    // others until none is left, and main's turns in between would do
+    // nothing but yield again.
+    main.state.set(State::Scheduled);
+    let outcome = main_wait(Until::Idle);
+    with_core(|core| core.main_in_run = false);
+    main.state.set(State::Current);
+    outcome.map_err(Error::Deadlock)
 }
 // ANCHOR_END: run
 
 /// Main's side of a switch: main is already placed (in the ring, parked or
 /// paused); run the dispatcher until main's turn comes back. A tasklet's
 /// panic (or the idle hook's) is re-raised here; a deadlock is returned.
-pub(crate) fn main_wait() -> Result<(), Deadlock> {
-    let interrupt = match catch_unwind(AssertUnwindSafe(dispatch)) {
+pub(crate) fn main_wait(until: Until) -> Result<(), Deadlock> {
+    let interrupt = match catch_unwind(AssertUnwindSafe(|| dispatch(until))) {
         Ok(Ok(())) => return Ok(()),
         Ok(Err(interrupt)) => interrupt,
         Err(hook_panic) => Interrupt::HookPanic(hook_panic),
@@ -558,6 +566,7 @@ pub(crate) fn main_wait() -> Result<(), Deadlock> {
     // handle now. Anything that woke it meanwhile is forgotten.
     with_core(|core| {
         core.make_main_current();
+        core.main_in_run = false;
         core.ring.retain(|t| !t.is_main());
     });
     main.park_generation.set(main.park_generation.get() + 1);
@@ -580,11 +589,21 @@ enum Interrupt {
 
 // ANCHOR: dispatch
 /// Resumes tasklets from the front of the ring until main's turn.
-fn dispatch() -> Result<(), Interrupt> {
-    SCHEDULER.with(dispatch_on)
+fn dispatch(until: Until) -> Result<(), Interrupt> {
+    SCHEDULER.with(|scheduler| dispatch_on(scheduler, until))
 }
 
-fn dispatch_on(scheduler: &Scheduler) -> Result<(), Interrupt> {
+/// When the dispatcher hands control back to main.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Until {
+    /// When main's turn comes (main waits in the ring, parked or paused).
+    MainsTurn,
+    /// When nothing is runnable and nothing pending (`run`); main's turns
+    /// on the way are skipped.
+    Idle,
+}
+
+fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
     loop {
         // One short borrow: the next tasklet becomes the current one.
         let next = scheduler.core.with(|core| {
@@ -596,9 +615,12 @@ fn dispatch_on(scheduler: &Scheduler) -> Result<(), Interrupt> {
             })
         });
         let Some(task) = next else {
-            match idle() {
-                Idle::Woke => continue,
-                Idle::Nothing => return Err(Interrupt::Deadlock(deadlock_report())),
+            match (idle(), until) {
+                (Idle::Woke, _) => continue,
+                (Idle::Nothing, Until::Idle) => return Ok(()),
+                (Idle::Nothing, Until::MainsTurn) => {
+                    return Err(Interrupt::Deadlock(deadlock_report()));
+                }
             }
         };
         // SAFETY: the registry of live tasklets (or, for main, `core.main`)
@@ -607,7 +629,14 @@ fn dispatch_on(scheduler: &Scheduler) -> Result<(), Interrupt> {
         // running.
         let (task, body) = unsafe { (&*task, &mut *(*task).body.get()) };
         let Some(body) = body else {
-            return Ok(()); // Only main has no body: main's turn.
+            // Only main has no body: main's turn.
+            match until {
+                Until::MainsTurn => return Ok(()),
+                Until::Idle => {
+                    task.state.set(State::Scheduled);
+                    continue;
+                }
+            }
         };
         match body.resume(()) {
             // It put itself where it belongs before suspending.
@@ -760,7 +789,7 @@ pub(crate) fn run_target(
         None => {}
         // SAFETY: as in `schedule`: the current tasklet's body is running.
         Some(y) if !y.is_null() => unsafe { (*y).suspend(()) },
-        Some(_) => main_wait().map_err(Error::Deadlock)?,
+        Some(_) => main_wait(Until::MainsTurn).map_err(Error::Deadlock)?,
     }
     Ok(())
 }

@@ -549,3 +549,32 @@ fn a_panicking_idle_hook_leaves_main_able_to_go_on() {
     run().unwrap();
     assert_eq!(entries(&log), ["after"]);
 }
+
+#[test]
+fn rule_1_the_run_count_includes_main_while_it_is_in_run() {
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    for _ in 0..2 {
+        let s = Rc::clone(&seen);
+        spawn(move || s.borrow_mut().push(run_count()));
+    }
+    assert_eq!(run_count(), 3);
+    run().unwrap();
+    // The first sees itself, the second and main; the second, itself and main.
+    assert_eq!(*seen.borrow(), [3, 2]);
+    assert_eq!(run_count(), 1);
+}
+
+#[test]
+fn a_tasklet_can_give_main_its_turn_during_run() {
+    let log = Log::default();
+    let main = current();
+    let l = Rc::clone(&log);
+    spawn(move || {
+        l.borrow_mut().push("before".into());
+        main.run().unwrap(); // main's turn inside run() does nothing visible
+        l.borrow_mut().push("after".into());
+    });
+    run().unwrap();
+    assert_eq!(entries(&log), ["before", "after"]);
+    assert_eq!(current().state(), State::Current);
+}
