@@ -11,7 +11,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use crate::error::Error;
-use crate::scheduler::{Task, Until, current_for_park, main_wait, with_core};
+use crate::scheduler::{Switch, Task, Until, current_for_park, main_wait, with_core};
 use crate::tasklet::{State, Tasklet};
 
 /// What woke a parked tasklet: a number the waker chooses, such as the
@@ -154,7 +154,7 @@ pub fn park(on: WaitOn, register: impl FnOnce(Unparker)) -> Result<Wake, Error> 
     } else {
         // SAFETY: the current tasklet's body is running, so its yielder,
         // which lives on its stack, is alive.
-        unsafe { (*yielder).suspend(()) };
+        unsafe { (*yielder).suspend(Switch::Stay) };
     }
     Ok(task
         .wake

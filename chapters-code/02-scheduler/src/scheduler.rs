@@ -24,9 +24,18 @@ use crate::park::{WaitOn, Wake};
 use crate::tasklet::{State, Tasklet, TaskletInfo};
 
 /// What a tasklet's coroutine is, seen from the scheduler: nothing goes in
-/// or out on a switch, since a tasklet arranges the ring itself before it
-/// suspends.
-pub(crate) type Body = ch01_tasklets::Tasklet<(), ()>;
+/// on a resume; a suspend says where the tasklet goes next.
+pub(crate) type Body = ch01_tasklets::Tasklet<(), Switch>;
+
+/// What a suspending tasklet asks of the dispatcher.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Switch {
+    /// Put me at the end of the ring (`schedule`).
+    Requeue,
+    /// I am placed already: parked, paused, or put in the ring by
+    /// `Tasklet::run`.
+    Stay,
+}
 
 /// Everything the scheduler knows about one tasklet. Shared by `Rc`: the
 /// ring, the handles and whoever may wake it hold it.
@@ -38,7 +47,7 @@ pub(crate) struct Task {
     /// Only the dispatcher touches it, and never while it runs.
     pub(crate) body: UnsafeCell<Option<Body>>,
     /// Set when the body first runs; what `schedule` suspends through.
-    pub(crate) yielder: Cell<*const Yielder<(), ()>>,
+    pub(crate) yielder: Cell<*const Yielder<(), Switch>>,
     /// The tasklet's stack, `[lowest, highest)` address (zero for main):
     /// debug builds check that a tasklet suspends from its own stack.
     stack: (usize, usize),
@@ -163,8 +172,14 @@ impl CoreCell {
 }
 
 thread_local! {
-    // Constant-initialised, so that reaching it from a tasklet's `schedule`
-    // inlines to a few instructions.
+    /// The running tasklet's yielder, null while main runs: all that a
+    /// tasklet's `schedule` needs, so that it touches nothing else.
+    static CURRENT_YIELDER: Cell<*const Yielder<(), Switch>> = const { Cell::new(std::ptr::null()) };
+}
+
+thread_local! {
+    // Constant-initialised, so that reaching it inlines to a few
+    // instructions.
     static SCHEDULER: Scheduler = const {
         Scheduler {
             core: CoreCell::new(Core {
@@ -212,7 +227,7 @@ impl Core {
 
     /// Moves the running tasklet out, during a switch.
     #[inline(always)]
-    fn take_current(&mut self) -> Rc<Task> {
+    pub(crate) fn take_current(&mut self) -> Rc<Task> {
         match self.current.take() {
             Some(current) => current,
             None => self.main(),
@@ -344,6 +359,7 @@ impl Builder {
                 // once spawned), and which the registry of live tasklets
                 // keeps alive while the body can run.
                 unsafe { (*me).yielder.set(yielder) };
+                CURRENT_YIELDER.set(yielder);
                 f()
             });
             Task {
@@ -481,42 +497,45 @@ pub fn schedule() {
         // give up control: it must finish unwinding first.
         return;
     }
-    let yielder = with_core(|core| {
-        if core.ring.is_empty() {
-            return Ok(None);
-        }
-        // The current tasklet moves into the ring; the dispatcher fills
-        // `current` again before anything reads it.
-        let current = core.take_current();
-        current.check_own_stack();
-        let yielder = current.yielder.get();
-        if yielder.is_null() && core.in_idle_hook {
-            core.set_current(current);
-            return Err(Error::Reentered { call: "schedule" });
-        }
-        current.state.set(State::Scheduled);
-        core.ring.push_back(current);
-        Ok(Some(yielder))
-    });
-    match yielder {
-        Ok(None) => {}
-        // SAFETY: a tasklet's yielder lives on its own stack for as long as
-        // its body runs, and the current tasklet's body is running.
-        Ok(Some(y)) if !y.is_null() => unsafe { (*y).suspend(()) },
-        Ok(Some(_)) => main_schedule(),
-        Err(e) => panic!("{e}"),
+    let yielder = CURRENT_YIELDER.get();
+    if yielder.is_null() {
+        main_schedule();
+    } else {
+        // The dispatcher puts this tasklet at the end of the ring and runs
+        // the next one (with nothing else runnable, this one again).
+        // SAFETY: `CURRENT_YIELDER` is the running tasklet's yielder, which
+        // lives on its stack for as long as its body runs.
+        unsafe { (*yielder).suspend(Switch::Requeue) };
     }
 }
 // ANCHOR_END: schedule
 
-/// Main's side of `schedule`, kept out of line so that a tasklet's
-/// `schedule` inlines into its caller and suspends from there: returns after
-/// a stack switch are costly to predict, the fewer the better.
+/// Main's side of `schedule`, kept out of line: it is rare, and a tasklet's
+/// `schedule` should inline into its caller and suspend from there (returns
+/// after a stack switch are costly to predict, the fewer the better).
 #[cold]
 #[inline(never)]
 fn main_schedule() {
-    // Main is in the ring, so the dispatcher cannot run dry: no deadlock.
-    main_wait(Until::MainsTurn).expect("main is runnable, so it cannot be deadlocked");
+    let placed = with_core(|core| {
+        if core.ring.is_empty() {
+            return Ok(false);
+        }
+        if core.in_idle_hook {
+            return Err(Error::Reentered { call: "schedule" });
+        }
+        let main = core.take_current();
+        main.state.set(State::Scheduled);
+        core.ring.push_back(main);
+        Ok(true)
+    });
+    match placed {
+        Ok(false) => {}
+        // Main is in the ring, so the dispatcher cannot run dry: no deadlock.
+        Ok(true) => {
+            main_wait(Until::MainsTurn).expect("main is runnable, so it cannot be deadlocked");
+        }
+        Err(e) => panic!("{e}"),
+    }
 }
 
 // ANCHOR: run
@@ -564,6 +583,7 @@ pub(crate) fn main_wait(until: Until) -> Result<(), Deadlock> {
     let main = main_task();
     // Main runs again, and leaves the ring or its park: it has something to
     // handle now. Anything that woke it meanwhile is forgotten.
+    CURRENT_YIELDER.set(std::ptr::null());
     with_core(|core| {
         core.make_main_current();
         core.main_in_run = false;
@@ -605,7 +625,8 @@ pub(crate) enum Until {
 
 fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
     loop {
-        // One short borrow: the next tasklet becomes the current one.
+        // One short borrow: the next tasklet becomes the current one. Its
+        // `Rc` moves from the ring to `current` and back, never cloned.
         let next = scheduler.core.with(|core| {
             core.ring.pop_front().map(|next| {
                 next.state.set(State::Current);
@@ -615,6 +636,7 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
             })
         });
         let Some(task) = next else {
+            CURRENT_YIELDER.set(std::ptr::null());
             match (idle(), until) {
                 (Idle::Woke, _) => continue,
                 (Idle::Nothing, Until::Idle) => return Ok(()),
@@ -623,13 +645,13 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
                 }
             }
         };
-        // SAFETY: the registry of live tasklets (or, for main, `core.main`)
-        // keeps the task alive while its body can run; only the dispatcher
-        // touches a body, and this one came off the ring, so it is not
-        // running.
+        // SAFETY: `core.current` keeps the task alive until it is taken back
+        // below; only the dispatcher touches a body, and this one came off
+        // the ring, so it is not running.
         let (task, body) = unsafe { (&*task, &mut *(*task).body.get()) };
         let Some(body) = body else {
             // Only main has no body: main's turn.
+            CURRENT_YIELDER.set(std::ptr::null());
             match until {
                 Until::MainsTurn => return Ok(()),
                 Until::Idle => {
@@ -638,16 +660,25 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
                 }
             }
         };
+        CURRENT_YIELDER.set(task.yielder.get());
         match body.resume(()) {
-            // It put itself where it belongs before suspending.
-            Step::Yielded(()) => {}
-            Step::Finished => retire(task),
-            Step::Panicked(payload) => {
+            Step::Yielded(Switch::Requeue) => scheduler.core.with(|core| {
+                let current = core.take_current();
+                current.state.set(State::Scheduled);
+                core.ring.push_back(current);
+            }),
+            // It placed itself before suspending; the registry keeps it.
+            Step::Yielded(Switch::Stay) => drop(scheduler.core.with(Core::take_current)),
+            Step::Finished => {
                 retire(task);
-                return Err(Interrupt::Panic(TaskletPanic::new(
-                    task.describe(),
-                    payload,
-                )));
+                drop(scheduler.core.with(Core::take_current));
+            }
+            Step::Panicked(payload) => {
+                let tasklet = task.describe();
+                retire(task);
+                drop(scheduler.core.with(Core::take_current));
+                CURRENT_YIELDER.set(std::ptr::null());
+                return Err(Interrupt::Panic(TaskletPanic::new(tasklet, payload)));
             }
         }
     }
@@ -787,8 +818,9 @@ pub(crate) fn run_target(
     })?;
     match yielder {
         None => {}
-        // SAFETY: as in `schedule`: the current tasklet's body is running.
-        Some(y) if !y.is_null() => unsafe { (*y).suspend(()) },
+        // SAFETY: the current tasklet's body is running, so its yielder,
+        // which lives on its stack, is alive.
+        Some(y) if !y.is_null() => unsafe { (*y).suspend(Switch::Stay) },
         Some(_) => main_wait(Until::MainsTurn).map_err(Error::Deadlock)?,
     }
     Ok(())
