@@ -28,6 +28,7 @@ CRITERION = Path(__file__).resolve().parent.parent / "target" / "criterion"
 RATIOS = [
     ("schedule() / raw resume+suspend", "switch/schedule", "switch/raw_resume_suspend", ("<=", 2.5)),
     ("bare trampoline / raw resume+suspend", "switch/trampoline", "switch/raw_resume_suspend", None),
+    ("schedule() / bare trampoline", "switch/schedule", "switch/trampoline", None),
     ("thread spawn+join / tasklet spawn+run", "spawn_and_run/thread", "spawn_and_run/tasklet", (">=", 1000)),
     ("fresh DefaultStack / pooled stack reused", "stack/fresh_default_stack", "stack/pooled_reuse", None),
 ]
@@ -93,7 +94,8 @@ def markdown(folder: Path) -> None:
                ("bare trampoline: two coroutines resumed in turn", human(tramp)),
                ("`schedule()`: one tasklet yields, the other runs", human(sched))])
         + f"\n\nOne `schedule()` costs **{sched / raw:.1f}×** a raw resume+suspend pair "
-        + f"(the bare trampoline: {tramp / raw:.1f}×).\n\n"
+        + f"(the bare trampoline: {tramp / raw:.1f}×), and {sched / tramp:.1f}× the bare "
+        + "trampoline.\n\n"
         + footer(["cargo bench -p ch02-scheduler --bench scheduler"]) + "\n")
     tasklet, thread = t["spawn_and_run/tasklet"], t["spawn_and_run/thread"]
     (folder / "spawn.md").write_text(

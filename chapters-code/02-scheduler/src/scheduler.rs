@@ -4,9 +4,10 @@
 //! corosensei's coroutines are *asymmetric*: a coroutine suspends back to
 //! whoever resumed it. So the dispatcher lives on the main tasklet's stack
 //! (the thread's own stack), inside whatever scheduler call main made. A
-//! tasklet that yields puts itself where it belongs in the ring and suspends
-//! to the dispatcher, which resumes the next one. When main's turn comes, the
-//! dispatcher returns, and main's scheduler call returns with it.
+//! tasklet that gives up control suspends to the dispatcher, saying whether
+//! it goes to the end of the ring or has placed itself already, and the
+//! dispatcher resumes the next one. When main's turn comes, the dispatcher
+//! returns, and main's scheduler call returns with it.
 
 use std::cell::{Cell, UnsafeCell};
 use std::collections::VecDeque;
