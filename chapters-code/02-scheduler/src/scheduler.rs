@@ -9,6 +9,7 @@
 //! dispatcher resumes the next one. When main's turn comes, the dispatcher
 //! returns, and main's scheduler call returns with it.
 
+use std::any::Any;
 use std::cell::{Cell, UnsafeCell};
 use std::collections::VecDeque;
 use std::mem::ManuallyDrop;
@@ -201,7 +202,11 @@ thread_local! {
 impl Core {
     /// The main tasklet, created on first use.
     pub(crate) fn main(&mut self) -> Rc<Task> {
-        Rc::clone(self.main.get_or_insert_with(|| {
+        Rc::clone(self.main_ref())
+    }
+
+    fn main_ref(&mut self) -> &Rc<Task> {
+        self.main.get_or_insert_with(|| {
             Rc::new(Task {
                 id: MAIN_ID,
                 name: Some("main".into()),
@@ -214,7 +219,7 @@ impl Core {
                 waiting_on: Cell::new(None),
                 slot: Cell::new(usize::MAX),
             })
-        }))
+        })
     }
 
     /// The running tasklet.
@@ -556,18 +561,20 @@ fn main_schedule() {
 /// (rule 6). The other tasklets stay queued; calling `run` again continues
 /// them.
 pub fn run() -> Result<(), Error> {
-    let main = with_core(|core| {
-        core.check_main("run")?;
-        core.main_in_run = true;
-        Ok(core.main())
-    })?;
     // Main stays runnable, but out of the ring: the dispatcher runs the
     // others until none is left, and main's turns in between would do
     // nothing but yield again.
-    main.state.set(State::Scheduled);
+    with_core(|core| {
+        core.check_main("run")?;
+        core.main_in_run = true;
+        core.main_ref().state.set(State::Scheduled);
+        Ok(())
+    })?;
     let outcome = main_wait(Until::Idle);
-    with_core(|core| core.main_in_run = false);
-    main.state.set(State::Current);
+    with_core(|core| {
+        core.main_in_run = false;
+        core.main_ref().state.set(State::Current);
+    });
     outcome.map_err(Error::Deadlock)
 }
 // ANCHOR_END: run
@@ -576,10 +583,8 @@ pub fn run() -> Result<(), Error> {
 /// paused); run the dispatcher until main's turn comes back. A tasklet's
 /// panic (or the idle hook's) is re-raised here; a deadlock is returned.
 pub(crate) fn main_wait(until: Until) -> Result<(), Deadlock> {
-    let interrupt = match catch_unwind(AssertUnwindSafe(|| dispatch(until))) {
-        Ok(Ok(())) => return Ok(()),
-        Ok(Err(interrupt)) => interrupt,
-        Err(hook_panic) => Interrupt::HookPanic(hook_panic),
+    let Err(interrupt) = dispatch(until) else {
+        return Ok(());
     };
     let main = main_task();
     // Main runs again, and leaves the ring or its park: it has something to
@@ -604,7 +609,7 @@ pub(crate) fn main_wait(until: Until) -> Result<(), Deadlock> {
 /// Why the dispatcher handed control back to main out of turn.
 enum Interrupt {
     Panic(TaskletPanic),
-    HookPanic(Box<dyn std::any::Any + Send>),
+    HookPanic(Box<dyn Any + Send>),
     Deadlock(Deadlock),
 }
 
@@ -639,11 +644,12 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
         let Some(task) = next else {
             CURRENT_YIELDER.set(std::ptr::null());
             match (idle(), until) {
-                (Idle::Woke, _) => continue,
-                (Idle::Nothing, Until::Idle) => return Ok(()),
-                (Idle::Nothing, Until::MainsTurn) => {
+                (Ok(Idle::Woke), _) => continue,
+                (Ok(Idle::Nothing), Until::Idle) => return Ok(()),
+                (Ok(Idle::Nothing), Until::MainsTurn) => {
                     return Err(Interrupt::Deadlock(deadlock_report()));
                 }
+                (Err(hook_panic), _) => return Err(Interrupt::HookPanic(hook_panic)),
             }
         };
         // SAFETY: `core.current` keeps the task alive until it is taken back
@@ -709,26 +715,20 @@ fn retire(task: &Task) {
 
 /// Nothing is runnable: let the idle hook wait for a timer, I/O or another
 /// thread. Without a hook, nothing could ever wake anyone.
-fn idle() -> Idle {
+fn idle() -> Result<Idle, Box<dyn Any + Send>> {
     let hook = with_core(|core| {
         core.make_main_current();
         core.idle.take()
     });
     let Some(mut hook) = hook else {
-        return Idle::Nothing;
+        return Ok(Idle::Nothing);
     };
-    /// Marks the hook as running, until it returns or panics.
-    struct InHook;
-    impl Drop for InHook {
-        fn drop(&mut self) {
-            with_core(|core| core.in_idle_hook = false);
-        }
-    }
+    // The hook is user code: it runs with the scheduler's state not
+    // borrowed, marked as the hook so that it cannot switch, and a panic in
+    // it is handed to main like a tasklet's.
     with_core(|core| core.in_idle_hook = true);
-    let in_hook = InHook;
-    // The hook is user code: it runs with the scheduler's state not borrowed.
-    let outcome = hook.wait();
-    drop(in_hook);
+    let outcome = catch_unwind(AssertUnwindSafe(|| hook.wait()));
+    with_core(|core| core.in_idle_hook = false);
     // Put it back, unless it installed another meanwhile; then drop it
     // outside the borrow, since dropping a hook is user code too.
     let replaced = with_core(|core| match core.idle {
