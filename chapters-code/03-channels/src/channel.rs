@@ -1,0 +1,303 @@
+//! Unbuffered channels: senders and receivers meet, one value at a time.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::fmt;
+use std::rc::Rc;
+
+use ch02_scheduler::{Deadlock, Error, Unparker, WaitOn, Wake, park, schedule};
+
+/// Who runs first when a sender and a receiver meet (rule 10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Preference {
+    /// The receiver runs at once; the sender waits its turn (Stackless's
+    /// default, `-1`).
+    Receiver,
+    /// Neither: the partner goes to the end of the run queue and the caller
+    /// keeps running (`0`).
+    Neither,
+    /// The sender runs at once (`+1`).
+    Sender,
+}
+
+/// Why a channel operation failed.
+#[derive(Debug)]
+pub enum ChannelError<T> {
+    /// The channel is closed; a failed send hands its value back.
+    Closed(Option<T>),
+    /// The main tasklet would wait forever: nothing could ever complete the
+    /// operation.
+    Deadlock(Deadlock),
+    /// Another scheduler error (a call from an unwinding tasklet, say).
+    Scheduler(Error),
+}
+
+impl<T> fmt::Display for ChannelError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChannelError::Closed(_) => write!(f, "the channel is closed"),
+            ChannelError::Deadlock(d) => d.fmt(f),
+            ChannelError::Scheduler(e) => e.fmt(f),
+        }
+    }
+}
+
+impl<T: fmt::Debug> std::error::Error for ChannelError<T> {}
+
+impl<T> From<Error> for ChannelError<T> {
+    fn from(e: Error) -> ChannelError<T> {
+        match e {
+            Error::Deadlock(d) => ChannelError::Deadlock(d),
+            other => ChannelError::Scheduler(other),
+        }
+    }
+}
+
+/// A tasklet blocked on the channel, and the slot its value travels in.
+struct Waiter<T> {
+    unparker: Unparker,
+    sending: bool,
+    /// A sender's value, until a receiver takes it; a receiver's, once a
+    /// sender gives it.
+    slot: Rc<RefCell<Option<T>>>,
+}
+
+struct State<T> {
+    waiters: VecDeque<Waiter<T>>,
+    preference: Preference,
+    closed: bool,
+}
+
+struct Inner<T> {
+    id: u64,
+    state: RefCell<State<T>>,
+}
+
+/// An unbuffered channel. Clones are handles to the same channel.
+pub struct Channel<T> {
+    inner: Rc<Inner<T>>,
+}
+
+impl<T> Clone for Channel<T> {
+    fn clone(&self) -> Channel<T> {
+        Channel {
+            inner: Rc::clone(&self.inner),
+        }
+    }
+}
+
+impl<T> Default for Channel<T> {
+    fn default() -> Channel<T> {
+        Channel::new()
+    }
+}
+
+impl<T> fmt::Debug for Channel<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Channel")
+            .field("id", &self.inner.id)
+            .field("balance", &self.balance())
+            .finish()
+    }
+}
+
+/// What an operation found at the head of the waiters' queue.
+enum Partner<T> {
+    Found(Waiter<T>),
+    None,
+}
+
+impl<T> Channel<T> {
+    /// A new channel, preferring receivers (Stackless's default).
+    pub fn new() -> Channel<T> {
+        thread_local!(static NEXT_ID: Cell<u64> = const { Cell::new(1) });
+        let id = NEXT_ID.with(|n| n.replace(n.get() + 1));
+        Channel {
+            inner: Rc::new(Inner {
+                id,
+                state: RefCell::new(State {
+                    waiters: VecDeque::new(),
+                    preference: Preference::Receiver,
+                    closed: false,
+                }),
+            }),
+        }
+    }
+
+    /// This channel's number, as deadlock reports show it.
+    pub fn id(&self) -> u64 {
+        self.inner.id
+    }
+
+    /// Sets who runs first when a sender and a receiver meet.
+    pub fn set_preference(&self, preference: Preference) {
+        self.inner.state.borrow_mut().preference = preference;
+    }
+
+    /// Blocked senders (positive) or minus blocked receivers (rule 9).
+    pub fn balance(&self) -> isize {
+        let state = self.inner.state.borrow();
+        state
+            .waiters
+            .iter()
+            .filter(|w| w.unparker.is_waiting())
+            .map(|w| if w.sending { 1 } else { -1 })
+            .sum()
+    }
+
+    /// Whether the channel is closed.
+    pub fn is_closed(&self) -> bool {
+        self.inner.state.borrow().closed
+    }
+
+    /// Takes the first still-waiting partner of the given kind, dropping
+    /// stale waiters (woken elsewhere, or whose park was cancelled).
+    fn partner(&self, sending: bool) -> Partner<T> {
+        let mut state = self.inner.state.borrow_mut();
+        while let Some(front) = state.waiters.front() {
+            if !front.unparker.is_waiting() {
+                state.waiters.pop_front();
+                continue;
+            }
+            if front.sending == sending {
+                let waiter = state.waiters.pop_front().expect("front exists");
+                return Partner::Found(waiter);
+            }
+            break;
+        }
+        Partner::None
+    }
+
+    /// Wakes a partner: at once if the preference favours it, otherwise at
+    /// the end of the run queue (rule 10).
+    fn wake(&self, partner: Waiter<T>, partner_first: bool) {
+        if partner_first {
+            partner.unparker.unpark_next(Wake(0));
+            schedule();
+        } else {
+            partner.unparker.unpark(Wake(0));
+        }
+    }
+
+    /// Sends `value`, blocking until a receiver takes it (rule 8).
+    ///
+    /// # Errors
+    ///
+    /// [`ChannelError::Closed`] with the value if the channel is closed,
+    /// [`ChannelError::Deadlock`] if the main tasklet would wait forever.
+    pub fn send(&self, value: T) -> Result<(), ChannelError<T>> {
+        if self.is_closed() {
+            return Err(ChannelError::Closed(Some(value)));
+        }
+        if let Partner::Found(receiver) = self.partner(false) {
+            *receiver.slot.borrow_mut() = Some(value);
+            let first = self.inner.state.borrow().preference == Preference::Receiver;
+            self.wake(receiver, first);
+            return Ok(());
+        }
+        let slot = Rc::new(RefCell::new(Some(value)));
+        let waiter_slot = Rc::clone(&slot);
+        let parked = park(
+            WaitOn::object("send on channel", self.inner.id),
+            |unparker| {
+                self.inner.state.borrow_mut().waiters.push_back(Waiter {
+                    unparker,
+                    sending: true,
+                    slot: waiter_slot,
+                });
+            },
+        );
+        let unsent = slot.borrow_mut().take();
+        match (parked, unsent) {
+            (Ok(_), None) => Ok(()),
+            (Ok(_), Some(value)) => Err(ChannelError::Closed(Some(value))),
+            (Err(e), _) => Err(e.into()),
+        }
+    }
+
+    /// Receives a value, blocking until a sender gives one (rule 8). A
+    /// closed channel first drains what blocked senders still hold.
+    ///
+    /// # Errors
+    ///
+    /// [`ChannelError::Closed`] once the channel is closed and drained,
+    /// [`ChannelError::Deadlock`] if the main tasklet would wait forever.
+    pub fn receive(&self) -> Result<T, ChannelError<T>> {
+        if let Partner::Found(sender) = self.partner(true) {
+            let value = sender
+                .slot
+                .borrow_mut()
+                .take()
+                .expect("a waiting sender holds its value");
+            let first = self.inner.state.borrow().preference == Preference::Sender;
+            self.wake(sender, first);
+            return Ok(value);
+        }
+        if self.is_closed() {
+            return Err(ChannelError::Closed(None));
+        }
+        let slot = Rc::new(RefCell::new(None));
+        let waiter_slot = Rc::clone(&slot);
+        let parked = park(
+            WaitOn::object("receive on channel", self.inner.id),
+            |unparker| {
+                self.inner.state.borrow_mut().waiters.push_back(Waiter {
+                    unparker,
+                    sending: false,
+                    slot: waiter_slot,
+                });
+            },
+        );
+        let received = slot.borrow_mut().take();
+        match (parked, received) {
+            (_, Some(value)) => Ok(value),
+            (Ok(_), None) => Err(ChannelError::Closed(None)),
+            (Err(e), None) => Err(e.into()),
+        }
+    }
+
+    /// Sends every item, returning how many were sent (rule 11).
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Channel::send); items after a failure are not sent.
+    pub fn send_sequence(
+        &self,
+        items: impl IntoIterator<Item = T>,
+    ) -> Result<usize, ChannelError<T>> {
+        let mut sent = 0;
+        for item in items {
+            self.send(item)?;
+            sent += 1;
+        }
+        Ok(sent)
+    }
+
+    /// Closes the channel (rule 12): later sends fail; receives drain what
+    /// blocked senders hold, then fail. Unlike Stackless, closing wakes
+    /// every blocked receiver (without switching to it): it gets the
+    /// "closed" error, and iteration ends.
+    pub fn close(&self) {
+        let receivers: VecDeque<Waiter<T>> = {
+            let mut state = self.inner.state.borrow_mut();
+            state.closed = true;
+            let (receivers, senders) = std::mem::take(&mut state.waiters)
+                .into_iter()
+                .partition(|w| !w.sending);
+            state.waiters = senders;
+            receivers
+        };
+        for receiver in receivers {
+            receiver.unparker.unpark(Wake(1));
+        }
+    }
+}
+
+/// Iterating a channel receives until it is closed (rule 11).
+impl<T> Iterator for Channel<T> {
+    type Item = T;
+
+    fn next(&mut self) -> Option<T> {
+        self.receive().ok()
+    }
+}
