@@ -1,5 +1,6 @@
 //! Unbuffered channels: senders and receivers meet, one value at a time.
 
+use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::fmt;
@@ -30,6 +31,9 @@ pub enum ChannelError<T> {
     Deadlock(Deadlock),
     /// Another scheduler error (a call from an unwinding tasklet, say).
     Scheduler(Error),
+    /// A sender sent an error instead of a value (Stackless's
+    /// `send_exception`, rule 13): the receiver gets it from `receive`.
+    Exception(Box<dyn Any + Send>),
 }
 
 impl<T> fmt::Display for ChannelError<T> {
@@ -38,6 +42,16 @@ impl<T> fmt::Display for ChannelError<T> {
             ChannelError::Closed(_) => write!(f, "the channel is closed"),
             ChannelError::Deadlock(d) => d.fmt(f),
             ChannelError::Scheduler(e) => e.fmt(f),
+            ChannelError::Exception(payload) => {
+                let text = payload
+                    .downcast_ref::<&str>()
+                    .copied()
+                    .or_else(|| payload.downcast_ref::<String>().map(String::as_str));
+                match text {
+                    Some(text) => write!(f, "the sender sent an error: {text}"),
+                    None => write!(f, "the sender sent an error"),
+                }
+            }
         }
     }
 }
@@ -53,13 +67,30 @@ impl<T> From<Error> for ChannelError<T> {
     }
 }
 
-/// A tasklet blocked on the channel, and the slot its value travels in.
+/// What travels over a channel: a value, or an error for the receiver.
+enum Message<T> {
+    Value(T),
+    Exception(Box<dyn Any + Send>),
+}
+
+impl<T> Message<T> {
+    fn into_result(self) -> Result<T, ChannelError<T>> {
+        match self {
+            Message::Value(v) => Ok(v),
+            Message::Exception(e) => Err(ChannelError::Exception(e)),
+        }
+    }
+}
+
+/// The slot a message travels in: a sender's, until a receiver takes it; a
+/// receiver's, once a sender fills it.
+type Slot<T> = Rc<RefCell<Option<Message<T>>>>;
+
+/// A tasklet blocked on the channel.
 struct Waiter<T> {
     unparker: Unparker,
     sending: bool,
-    /// A sender's value, until a receiver takes it; a receiver's, once a
-    /// sender gives it.
-    slot: Rc<RefCell<Option<T>>>,
+    slot: Slot<T>,
 }
 
 struct State<T> {
@@ -186,16 +217,36 @@ impl<T> Channel<T> {
     /// [`ChannelError::Closed`] with the value if the channel is closed,
     /// [`ChannelError::Deadlock`] if the main tasklet would wait forever.
     pub fn send(&self, value: T) -> Result<(), ChannelError<T>> {
+        self.send_message(Message::Value(value))
+    }
+
+    /// Sends an error instead of a value (Stackless's `send_exception`,
+    /// rule 13): the receiver's `receive` returns
+    /// [`ChannelError::Exception`] with it. Rust errors are values, so the
+    /// receiver decides what to do with it rather than unwinding.
+    ///
+    /// # Errors
+    ///
+    /// As for [`send`](Channel::send) (a closed channel gives back `None`).
+    pub fn send_exception(&self, error: Box<dyn Any + Send>) -> Result<(), ChannelError<T>> {
+        self.send_message(Message::Exception(error))
+    }
+
+    fn send_message(&self, message: Message<T>) -> Result<(), ChannelError<T>> {
+        let give_back = |m: Message<T>| match m {
+            Message::Value(v) => ChannelError::Closed(Some(v)),
+            Message::Exception(_) => ChannelError::Closed(None),
+        };
         if self.is_closed() {
-            return Err(ChannelError::Closed(Some(value)));
+            return Err(give_back(message));
         }
         if let Partner::Found(receiver) = self.partner(false) {
-            *receiver.slot.borrow_mut() = Some(value);
+            *receiver.slot.borrow_mut() = Some(message);
             let first = self.inner.state.borrow().preference == Preference::Receiver;
             self.wake(receiver, first);
             return Ok(());
         }
-        let slot = Rc::new(RefCell::new(Some(value)));
+        let slot = Rc::new(RefCell::new(Some(message)));
         let waiter_slot = Rc::clone(&slot);
         let parked = park(
             WaitOn::object("send on channel", self.inner.id),
@@ -210,7 +261,7 @@ impl<T> Channel<T> {
         let unsent = slot.borrow_mut().take();
         match (parked, unsent) {
             (Ok(_), None) => Ok(()),
-            (Ok(_), Some(value)) => Err(ChannelError::Closed(Some(value))),
+            (Ok(_), Some(message)) => Err(give_back(message)),
             (Err(e), _) => Err(e.into()),
         }
     }
@@ -221,17 +272,18 @@ impl<T> Channel<T> {
     /// # Errors
     ///
     /// [`ChannelError::Closed`] once the channel is closed and drained,
+    /// [`ChannelError::Exception`] when the sender sent an error, and
     /// [`ChannelError::Deadlock`] if the main tasklet would wait forever.
     pub fn receive(&self) -> Result<T, ChannelError<T>> {
         if let Partner::Found(sender) = self.partner(true) {
-            let value = sender
+            let message = sender
                 .slot
                 .borrow_mut()
                 .take()
-                .expect("a waiting sender holds its value");
+                .expect("a waiting sender holds its message");
             let first = self.inner.state.borrow().preference == Preference::Sender;
             self.wake(sender, first);
-            return Ok(value);
+            return message.into_result();
         }
         if self.is_closed() {
             return Err(ChannelError::Closed(None));
@@ -250,7 +302,7 @@ impl<T> Channel<T> {
         );
         let received = slot.borrow_mut().take();
         match (parked, received) {
-            (_, Some(value)) => Ok(value),
+            (_, Some(message)) => message.into_result(),
             (Ok(_), None) => Err(ChannelError::Closed(None)),
             (Err(e), None) => Err(e.into()),
         }
@@ -293,7 +345,8 @@ impl<T> Channel<T> {
     }
 }
 
-/// Iterating a channel receives until it is closed (rule 11).
+/// Iterating a channel receives until it is closed (rule 11); an error
+/// (a sent exception, a deadlock) also ends the iteration.
 impl<T> Iterator for Channel<T> {
     type Item = T;
 

@@ -150,3 +150,50 @@ fn rule_7_main_receiving_on_an_empty_channel_is_a_deadlock_naming_the_channel() 
     );
     assert_eq!(ch.balance(), 0, "main's cancelled wait is not counted");
 }
+
+#[test]
+fn rule_13_a_sent_exception_is_the_receivers_error() {
+    let ch: Channel<u32> = Channel::new();
+    let c = ch.clone();
+    spawn(move || c.send_exception(Box::new("the well ran dry")).unwrap());
+    let err = ch.receive().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the sender sent an error: the well ran dry"
+    );
+    let ChannelError::Exception(payload) = err else {
+        panic!("expected the sent error")
+    };
+    assert_eq!(*payload.downcast::<&str>().unwrap(), "the well ran dry");
+    run().unwrap();
+    assert_eq!(ch.balance(), 0);
+}
+
+#[test]
+fn values_in_a_closed_channel_and_in_cancelled_waits_are_dropped() {
+    struct Counted(Rc<RefCell<u32>>);
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            *self.0.borrow_mut() += 1;
+        }
+    }
+    let drops = Rc::new(RefCell::new(0));
+    let ch = Channel::new();
+    for _ in 0..3 {
+        let (c, d) = (ch.clone(), Rc::clone(&drops));
+        spawn(move || drop(c.send(Counted(d))));
+    }
+    run().unwrap();
+    assert_eq!(ch.balance(), 3);
+    ch.close();
+    // Blocked senders still hold their values; draining drops them here.
+    let drained: Vec<_> = ch.clone().collect();
+    assert_eq!(drained.len(), 3);
+    drop(drained);
+    assert_eq!(*drops.borrow(), 3);
+    let refused = ch.send(Counted(Rc::clone(&drops)));
+    assert!(matches!(refused, Err(ChannelError::Closed(Some(_)))));
+    drop(refused);
+    run().unwrap();
+    assert_eq!(*drops.borrow(), 4, "every value was dropped exactly once");
+}
