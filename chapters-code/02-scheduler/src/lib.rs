@@ -31,6 +31,7 @@ pub mod idle;
 pub mod park;
 pub mod scheduler;
 pub mod tasklet;
+pub mod trace;
 
 pub use error::{BlockedTasklet, Deadlock, Error, TaskletPanic};
 pub use idle::{Idle, IdleHook};

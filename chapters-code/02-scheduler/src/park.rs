@@ -13,6 +13,7 @@ use std::rc::Rc;
 use crate::error::Error;
 use crate::scheduler::{Switch, Task, Until, current_for_park, main_wait, with_core};
 use crate::tasklet::{State, Tasklet};
+use crate::trace::Event;
 
 /// What woke a parked tasklet: a number the waker chooses, such as the
 /// index of the channel that became ready in a `select`.
@@ -90,7 +91,17 @@ impl Unparker {
         task.state.set(State::Scheduled);
         task.wake.set(Some(wake));
         task.waiting_on.set(None);
-        with_core(|core| place(&mut core.ring, Rc::clone(task)));
+        with_core(|core| {
+            if core.trace.is_some() {
+                let waker = core.current().id;
+                let event = Event::Unpark {
+                    waker,
+                    woken: task.id,
+                };
+                core.trace.as_mut().expect("checked").push(event);
+            }
+            place(&mut core.ring, Rc::clone(task));
+        });
         true
     }
 
@@ -140,6 +151,11 @@ pub fn park(on: WaitOn, register: impl FnOnce(Unparker)) -> Result<Wake, Error> 
     task.park_generation.set(generation);
     task.state.set(State::Blocked);
     task.waiting_on.set(Some(on));
+    with_core(|core| {
+        if let Some(trace) = &mut core.trace {
+            trace.push(Event::Park(task.id, on));
+        }
+    });
     // If `register` panics, the tasklet is running again, not blocked.
     let guard = Unblock(&task);
     register(Unparker {

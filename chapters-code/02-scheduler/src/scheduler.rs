@@ -129,6 +129,8 @@ pub(crate) struct Core {
     in_idle_hook: bool,
     /// True while main is in `run`: runnable, though not in the ring.
     main_in_run: bool,
+    /// The events recorded since `trace::start`, if recording.
+    pub(crate) trace: Option<Vec<crate::trace::Event>>,
 }
 
 pub(crate) struct Scheduler {
@@ -194,6 +196,7 @@ thread_local! {
                 idle: None,
                 in_idle_hook: false,
                 main_in_run: false,
+                trace: None,
             }),
         }
     };
@@ -636,6 +639,9 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
         let next = scheduler.core.with(|core| {
             core.ring.pop_front().map(|next| {
                 next.state.set(State::Current);
+                if let Some(trace) = &mut core.trace {
+                    trace.push(crate::trace::Event::Run(next.id));
+                }
                 let task = Rc::as_ptr(&next);
                 core.set_current(next);
                 task
@@ -697,6 +703,9 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
 fn retire(task: &Task) {
     task.state.set(State::Dead);
     let registered = with_core(|core| {
+        if let Some(trace) = &mut core.trace {
+            trace.push(crate::trace::Event::Exit(task.id));
+        }
         let registered = core.live.try_remove(task.slot.get());
         match registered {
             Some(task) if core.spare.len() < SPARE_TASKS => {
