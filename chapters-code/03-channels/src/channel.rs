@@ -86,12 +86,14 @@ impl<T> Message<T> {
 /// receiver's, once a sender fills it.
 type Slot<T> = Rc<RefCell<Option<Message<T>>>>;
 
+// ANCHOR: waiter
 /// A tasklet blocked on the channel.
 struct Waiter<T> {
     unparker: Unparker,
     sending: bool,
     slot: Slot<T>,
 }
+// ANCHOR_END: waiter
 
 struct State<T> {
     waiters: VecDeque<Waiter<T>>,
@@ -199,6 +201,7 @@ impl<T> Channel<T> {
         Partner::None
     }
 
+    // ANCHOR: wake
     /// Wakes a partner: at once if the preference favours it, otherwise at
     /// the end of the run queue (rule 10).
     fn wake(&self, partner: Waiter<T>, partner_first: bool) {
@@ -209,6 +212,7 @@ impl<T> Channel<T> {
             partner.unparker.unpark(Wake(0));
         }
     }
+    // ANCHOR_END: wake
 
     /// Sends `value`, blocking until a receiver takes it (rule 8).
     ///
@@ -232,6 +236,7 @@ impl<T> Channel<T> {
         self.send_message(Message::Exception(error))
     }
 
+    // ANCHOR: send
     fn send_message(&self, message: Message<T>) -> Result<(), ChannelError<T>> {
         let give_back = |m: Message<T>| match m {
             Message::Value(v) => ChannelError::Closed(Some(v)),
@@ -265,6 +270,7 @@ impl<T> Channel<T> {
             (Err(e), _) => Err(e.into()),
         }
     }
+    // ANCHOR_END: send
 
     /// Receives a value, blocking until a sender gives one (rule 8). A
     /// closed channel first drains what blocked senders still hold.
@@ -325,6 +331,7 @@ impl<T> Channel<T> {
         Ok(sent)
     }
 
+    // ANCHOR: close
     /// Closes the channel (rule 12): later sends fail; receives drain what
     /// blocked senders hold, then fail. Unlike Stackless, closing wakes
     /// every blocked receiver (without switching to it): it gets the
@@ -343,6 +350,7 @@ impl<T> Channel<T> {
             receiver.unparker.unpark(Wake(1));
         }
     }
+    // ANCHOR_END: close
 }
 
 /// Iterating a channel receives until it is closed (rule 11); an error
