@@ -251,20 +251,7 @@ impl<T> Channel<T> {
             self.wake(receiver, first);
             return Ok(());
         }
-        let slot = Rc::new(RefCell::new(Some(message)));
-        let waiter_slot = Rc::clone(&slot);
-        let parked = park(
-            WaitOn::object("send on channel", self.inner.id),
-            |unparker| {
-                self.inner.state.borrow_mut().waiters.push_back(Waiter {
-                    unparker,
-                    sending: true,
-                    slot: waiter_slot,
-                });
-            },
-        );
-        let unsent = slot.borrow_mut().take();
-        match (parked, unsent) {
+        match self.wait(true, Some(message)) {
             (Ok(_), None) => Ok(()),
             (Ok(_), Some(message)) => Err(give_back(message)),
             (Err(e), _) => Err(e.into()),
@@ -294,25 +281,41 @@ impl<T> Channel<T> {
         if self.is_closed() {
             return Err(ChannelError::Closed(None));
         }
-        let slot = Rc::new(RefCell::new(None));
-        let waiter_slot = Rc::clone(&slot);
-        let parked = park(
-            WaitOn::object("receive on channel", self.inner.id),
-            |unparker| {
-                self.inner.state.borrow_mut().waiters.push_back(Waiter {
-                    unparker,
-                    sending: false,
-                    slot: waiter_slot,
-                });
-            },
-        );
-        let received = slot.borrow_mut().take();
-        match (parked, received) {
+        match self.wait(false, None) {
             (_, Some(message)) => message.into_result(),
             (Ok(_), None) => Err(ChannelError::Closed(None)),
             (Err(e), None) => Err(e.into()),
         }
     }
+
+    // ANCHOR: wait
+    /// Parks the current tasklet as a sender (holding `message`) or a
+    /// receiver, until a partner or `close` wakes it; returns how the park
+    /// ended and what is left in its slot (a sender's message nobody took,
+    /// or the message a receiver was given).
+    fn wait(
+        &self,
+        sending: bool,
+        message: Option<Message<T>>,
+    ) -> (Result<Wake, Error>, Option<Message<T>>) {
+        let what = if sending {
+            "send on channel"
+        } else {
+            "receive on channel"
+        };
+        let slot = Rc::new(RefCell::new(message));
+        let parked = park(WaitOn::object(what, self.inner.id), |unparker| {
+            let waiter = Waiter {
+                unparker,
+                sending,
+                slot: Rc::clone(&slot),
+            };
+            self.inner.state.borrow_mut().waiters.push_back(waiter);
+        });
+        let left = slot.borrow_mut().take();
+        (parked, left)
+    }
+    // ANCHOR_END: wait
 
     /// Sends every item, returning how many were sent (rule 11).
     ///
