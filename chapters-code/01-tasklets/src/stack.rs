@@ -271,6 +271,11 @@ impl PooledStack {
     pub fn usable_bottom(&self) -> usize {
         self.limit + self.pool.borrow().guard_size
     }
+
+    /// Usable bytes: the size of the pool it came from.
+    pub fn size(&self) -> usize {
+        self.top() - self.usable_bottom()
+    }
 }
 
 impl fmt::Debug for PooledStack {

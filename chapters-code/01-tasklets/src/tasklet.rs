@@ -170,6 +170,13 @@ impl<I: 'static, Y: 'static> Tasklet<I, Y> {
         }
     }
     // ANCHOR_END: resume
+
+    /// The stack of a tasklet whose function has returned or panicked, for
+    /// another tasklet to run on; `None` (and the tasklet dropped as usual)
+    /// if it has not finished.
+    pub fn into_stack(self) -> Option<PooledStack> {
+        self.coroutine.done().then(|| self.coroutine.into_stack())
+    }
 }
 
 impl<I, Y> fmt::Display for Tasklet<I, Y> {

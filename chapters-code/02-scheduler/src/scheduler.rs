@@ -64,6 +64,36 @@ pub(crate) struct Task {
 }
 
 impl Task {
+    /// A `Task` with no body: main, or one about to be given a body.
+    fn blank(id: TaskletId, name: Option<Box<str>>) -> Task {
+        Task {
+            id,
+            name,
+            state: Cell::new(State::Dead),
+            body: UnsafeCell::new(None),
+            yielder: Cell::new(std::ptr::null()),
+            stack: (0, 0),
+            park_generation: Cell::new(0),
+            wake: Cell::new(None),
+            waiting_on: Cell::new(None),
+            slot: Cell::new(usize::MAX),
+        }
+    }
+
+    /// Makes this `Task` the record of a new tasklet with `body`, field by
+    /// field (a spare one is rewritten in place, not moved).
+    fn reset(&mut self, body: Body, name: Option<Box<str>>, stack: (usize, usize)) {
+        self.id = body.id();
+        self.name = name;
+        *self.state.get_mut() = State::Scheduled;
+        *self.body.get_mut() = Some(body);
+        *self.yielder.get_mut() = std::ptr::null();
+        self.stack = stack;
+        *self.park_generation.get_mut() = 0;
+        *self.wake.get_mut() = None;
+        *self.waiting_on.get_mut() = None;
+    }
+
     pub(crate) fn is_main(&self) -> bool {
         self.id == MAIN_ID
     }
@@ -99,6 +129,12 @@ impl Task {
     }
 }
 
+/// A dead tasklet's `Task` and stack, kept for the next `spawn`.
+struct Spare {
+    task: Rc<Task>,
+    stack: PooledStack,
+}
+
 /// How many dead tasklets' `Task`s a thread keeps for reuse.
 const SPARE_TASKS: usize = 64;
 
@@ -121,9 +157,9 @@ pub(crate) struct Core {
     /// can unwind them all.
     pub(crate) live: Slab<Rc<Task>>,
     pools: Vec<StackPool>,
-    /// Dead tasklets' `Task`s, for `spawn` to reuse once nothing else
-    /// refers to them.
-    spare: Vec<Rc<Task>>,
+    /// Dead tasklets' `Task`s with their stacks, for `spawn` to reuse once
+    /// nothing else refers to them.
+    spare: Vec<Spare>,
     idle: Option<Box<dyn IdleHook>>,
     /// True while the idle hook runs: it may unpark, but not switch.
     in_idle_hook: bool,
@@ -210,18 +246,9 @@ impl Core {
 
     fn main_ref(&mut self) -> &Rc<Task> {
         self.main.get_or_insert_with(|| {
-            Rc::new(Task {
-                id: MAIN_ID,
-                name: Some("main".into()),
-                state: Cell::new(State::Current),
-                body: UnsafeCell::new(None),
-                yielder: Cell::new(std::ptr::null()),
-                stack: (0, 0),
-                park_generation: Cell::new(0),
-                wake: Cell::new(None),
-                waiting_on: Cell::new(None),
-                slot: Cell::new(usize::MAX),
-            })
+            let main = Task::blank(MAIN_ID, Some("main".into()));
+            main.state.set(State::Current);
+            Rc::new(main)
         })
     }
 
@@ -357,12 +384,21 @@ impl Builder {
             .try_with(|_| {})
             .map_err(|_| Error::Unwinding { call: "spawn" })?;
         let size = self.stack_size.unwrap_or(ch01_tasklets::DEFAULT_STACK_SIZE);
-        let (stack, spare) = with_core(|core| (core.stack(size), core.spare.pop()));
+        // A dead tasklet's `Task` and stack that nothing refers to any more
+        // are reused as they are: no allocation, no trip to the stack pool.
+        let (stack, spare) = with_core(|core| match core.spare.pop() {
+            Some(Spare { task, stack })
+                if stack.size() == size || stack.size() == StackPool::rounded_size(size) =>
+            {
+                (Ok(stack), Some(task))
+            }
+            other => (core.stack(size), other.map(|spare| spare.task)),
+        });
         let stack = stack.map_err(Error::Stack)?;
         let bounds = (stack.guard_start(), stack.top());
         let name = self.name.map(String::into_boxed_str);
-        let build = move |me: *const Task| {
-            let body = Body::with_stack(stack, move |yielder, ()| {
+        let body = move |me: *const Task| {
+            Body::with_stack(stack, move |yielder, ()| {
                 // SAFETY: `me` points to this tasklet's `Task`, which is
                 // built by the time its body first runs (a tasklet runs only
                 // once spawned), and which the registry of live tasklets
@@ -370,29 +406,20 @@ impl Builder {
                 unsafe { (*me).yielder.set(yielder) };
                 CURRENT_YIELDER.set(yielder);
                 f()
-            });
-            Task {
-                id: body.id(),
-                name,
-                state: Cell::new(State::Scheduled),
-                body: UnsafeCell::new(Some(body)),
-                yielder: Cell::new(std::ptr::null()),
-                stack: bounds,
-                park_generation: Cell::new(0),
-                wake: Cell::new(None),
-                waiting_on: Cell::new(None),
-                slot: Cell::new(0),
-            }
+            })
         };
-        // A dead tasklet's `Task` that nothing refers to any more is reused
-        // in place: no allocation, no free.
-        let task = match spare {
-            Some(mut task) if Rc::strong_count(&task) == 1 && Rc::weak_count(&task) == 0 => {
-                let fresh = build(Rc::as_ptr(&task));
-                *Rc::get_mut(&mut task).expect("nothing else refers to it") = fresh;
+        let task = match spare.filter(|t| Rc::strong_count(t) == 1 && Rc::weak_count(t) == 0) {
+            Some(mut task) => {
+                let me = Rc::as_ptr(&task);
+                let fresh = Rc::get_mut(&mut task).expect("nothing else refers to it");
+                fresh.reset(body(me), name, bounds);
                 task
             }
-            _ => Rc::new_cyclic(|me: &std::rc::Weak<Task>| build(me.as_ptr())),
+            None => Rc::new_cyclic(|me: &std::rc::Weak<Task>| {
+                let mut task = Task::blank(MAIN_ID, None);
+                task.reset(body(me.as_ptr()), name, bounds);
+                task
+            }),
         };
         with_core(|core| {
             task.slot.set(core.live.insert(Rc::clone(&task)));
@@ -699,27 +726,28 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
 
 // ANCHOR_END: dispatch
 
-/// A tasklet's body returned: mark it dead and free its stack.
+/// A tasklet's body returned: mark it dead, and keep its `Task` and stack
+/// for the next `spawn` (or give the stack back to its pool).
 fn retire(task: &Task) {
     task.state.set(State::Dead);
-    let registered = with_core(|core| {
+    // SAFETY: the body has finished; nothing runs on it.
+    let body = unsafe { (*task.body.get()).take() };
+    // A finished body holds nothing of the tasklet's any more but its stack.
+    let stack = body.and_then(Body::into_stack);
+    let leftover = with_core(|core| {
         if let Some(trace) = &mut core.trace {
             trace.push(crate::trace::Event::Exit(task.id));
         }
-        let registered = core.live.try_remove(task.slot.get());
-        match registered {
-            Some(task) if core.spare.len() < SPARE_TASKS => {
-                core.spare.push(task);
+        match (core.live.try_remove(task.slot.get()), stack) {
+            (Some(task), Some(stack)) if core.spare.len() < SPARE_TASKS => {
+                core.spare.push(Spare { task, stack });
                 None
             }
-            other => other,
+            other => Some(other),
         }
     });
-    // SAFETY: the body has finished; nothing runs on it.
-    let body = unsafe { (*task.body.get()).take() };
-    // Dropped here, outside the scheduler's borrow: the stack goes back to
-    // its pool.
-    drop((body, registered));
+    // Dropped here, outside the scheduler's borrow.
+    drop(leftover);
 }
 
 /// Nothing is runnable: let the idle hook wait for a timer, I/O or another
