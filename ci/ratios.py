@@ -6,6 +6,7 @@ Run the benchmarks first (by hand; CI only compiles them):
     cargo bench -p ch01-tasklets --bench stacks
     cargo bench -p ch02-scheduler --bench scheduler
     cargo bench -p ch02-scheduler --bench hackysack
+    cargo bench -p ch03-channels --bench channels
     python3 ci/ratios.py                  # prints the ratios
     python3 ci/ratios.py --markdown book/measured   # what the book includes
 
@@ -31,6 +32,7 @@ RATIOS = [
     ("schedule() / bare trampoline", "switch/schedule", "switch/trampoline", None),
     ("thread spawn+join / tasklet spawn+run", "spawn_and_run/thread", "spawn_and_run/tasklet", (">=", 1000)),
     ("fresh DefaultStack / pooled stack reused", "stack/fresh_default_stack", "stack/pooled_reuse", None),
+    ("channel ping-pong round trip / raw resume+suspend", "channel/ping_pong", "channel/raw_resume_suspend", ("<=", 16)),
 ]
 
 
@@ -78,7 +80,8 @@ def markdown(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     t = {k: median_ns(k) for k in [
         "stack/fresh_default_stack", "stack/pooled_reuse", "switch/raw_resume_suspend",
-        "switch/trampoline", "switch/schedule", "spawn_and_run/tasklet", "spawn_and_run/thread"]}
+        "switch/trampoline", "switch/schedule", "spawn_and_run/tasklet", "spawn_and_run/thread",
+        "channel/raw_resume_suspend", "channel/ping_pong"]}
     missing = [k for k, v in t.items() if v is None]
     if missing:
         raise SystemExit(f"not measured yet: {', '.join(missing)}; run the benchmarks first")
@@ -103,6 +106,13 @@ def markdown(folder: Path) -> None:
                ("`std::thread::spawn` + `join` of an empty thread", human(thread))])
         + f"\n\nA tasklet is **{thread / tasklet:,.0f}×** cheaper to start and finish.\n\n"
         + footer(["cargo bench -p ch02-scheduler --bench scheduler"]) + "\n")
+    raw, ping_pong = t["channel/raw_resume_suspend"], t["channel/ping_pong"]
+    (folder / "channel.md").write_text(
+        table([("raw corosensei resume + suspend", human(raw)),
+               ("channel ping-pong: one round trip between two tasklets", human(ping_pong))])
+        + f"\n\nOne round trip costs **{ping_pong / raw:.0f}×** a raw resume+suspend pair "
+        + "measured in the same run.\n\n"
+        + footer(["cargo bench -p ch03-channels --bench channels"]) + "\n")
     games = {}
     for path in CRITERION.glob("hackysack/*/*/new/estimates.json"):
         kind, players = path.parts[-4], int(path.parts[-3])

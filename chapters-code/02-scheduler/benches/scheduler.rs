@@ -10,21 +10,14 @@ use ch02_scheduler::{Builder, current, run, schedule, spawn};
 use corosensei::{Coroutine, CoroutineResult};
 use criterion::{Criterion, criterion_group, criterion_main};
 
+#[path = "../../yardstick.rs"]
+mod yardstick;
+
 // ANCHOR: switch
 fn switch(c: &mut Criterion) {
     let mut group = c.benchmark_group("switch");
     // The yardstick: resume a coroutine that suspends straight back.
-    let mut raw = Coroutine::new(|yielder, ()| {
-        loop {
-            yielder.suspend(());
-        }
-    });
-    group.bench_function("raw_resume_suspend", |b| {
-        b.iter(|| match raw.resume(()) {
-            CoroutineResult::Yield(()) => {}
-            CoroutineResult::Return(()) => unreachable!(),
-        })
-    });
+    yardstick::raw_resume_suspend(&mut group);
     // A bare trampoline: two coroutines resumed in turn by one loop.
     let mut pair = [0, 1].map(|_| {
         Coroutine::new(|yielder, ()| {

@@ -146,16 +146,11 @@ impl fmt::Debug for Unparker {
 /// * [`Error::Unwinding`] when the tasklet is unwinding: it cannot block.
 /// * [`Error::Reentered`] from the idle hook.
 pub fn park(on: WaitOn, register: impl FnOnce(Unparker)) -> Result<Wake, Error> {
-    let task = current_for_park()?;
+    let task = current_for_park(on)?;
     let generation = task.park_generation.get() + 1;
     task.park_generation.set(generation);
     task.state.set(State::Blocked);
     task.waiting_on.set(Some(on));
-    with_core(|core| {
-        if let Some(trace) = &mut core.trace {
-            trace.push(Event::Park(task.id, on));
-        }
-    });
     // If `register` panics, the tasklet is running again, not blocked.
     let guard = Unblock(&task);
     register(Unparker {

@@ -448,9 +448,10 @@ impl Core {
     }
 }
 
-/// The current tasklet, about to park: refused for the idle hook and for a
-/// tasklet that is unwinding.
-pub(crate) fn current_for_park() -> Result<Rc<Task>, Error> {
+/// The current tasklet, about to park on `on`: refused for the idle hook and
+/// for a tasklet that is unwinding.
+#[inline(always)]
+pub(crate) fn current_for_park(on: WaitOn) -> Result<Rc<Task>, Error> {
     if std::thread::panicking() {
         return Err(Error::Unwinding { call: "park" });
     }
@@ -460,6 +461,9 @@ pub(crate) fn current_for_park() -> Result<Rc<Task>, Error> {
             return Err(Error::Reentered { call: "park" });
         }
         current.check_own_stack();
+        if let Some(trace) = &mut core.trace {
+            trace.push(crate::trace::Event::Park(current.id, on));
+        }
         Ok(current)
     })
 }

@@ -74,6 +74,14 @@ enum Message<T> {
 }
 
 impl<T> Message<T> {
+    /// What a send that cannot happen returns: the value, handed back.
+    fn give_back(self) -> ChannelError<T> {
+        match self {
+            Message::Value(v) => ChannelError::Closed(Some(v)),
+            Message::Exception(_) => ChannelError::Closed(None),
+        }
+    }
+
     fn into_result(self) -> Result<T, ChannelError<T>> {
         match self {
             Message::Value(v) => Ok(v),
@@ -82,23 +90,63 @@ impl<T> Message<T> {
     }
 }
 
-/// The slot a message travels in: a sender's, until a receiver takes it; a
-/// receiver's, once a sender fills it.
-type Slot<T> = Rc<RefCell<Option<Message<T>>>>;
+/// Where a message for a blocked receiver goes. One per waiting receiver,
+/// shared with the sender that fills it; the channel keeps a spare, so a
+/// wait does not allocate.
+type Slot<T> = Rc<Cell<Option<Message<T>>>>;
 
 // ANCHOR: waiter
-/// A tasklet blocked on the channel.
+/// A tasklet blocked on the channel, and what it waits with.
 struct Waiter<T> {
     unparker: Unparker,
-    sending: bool,
-    slot: Slot<T>,
+    waiting: Waiting<T>,
+}
+
+enum Waiting<T> {
+    /// A blocked sender holds its message here, in the queue, until a
+    /// receiver takes it.
+    Sender(Message<T>),
+    /// A blocked receiver waits for a sender to fill its slot.
+    Receiver(Slot<T>),
 }
 // ANCHOR_END: waiter
+
+/// Why a channel woke a blocked tasklet.
+const DELIVERED: Wake = Wake(0);
+const CLOSED: Wake = Wake(1);
 
 struct State<T> {
     waiters: VecDeque<Waiter<T>>,
     preference: Preference,
     closed: bool,
+    spare_slot: Option<Slot<T>>,
+}
+
+impl<T> State<T> {
+    /// Takes the first waiter if it is of the kind wanted. Waiters that are
+    /// no longer waiting (woken by another source, their park cancelled)
+    /// are skipped: returned as `Stale`, to be dropped outside the borrow,
+    /// since a sender's message is user code to drop.
+    #[inline]
+    fn partner(&mut self, senders: bool) -> Partner<T> {
+        let Some(front) = self.waiters.front() else {
+            return Partner::None;
+        };
+        if !front.unparker.is_waiting() {
+            Partner::Stale(self.waiters.pop_front().expect("front exists"))
+        } else if matches!(front.waiting, Waiting::Sender(_)) == senders {
+            Partner::Found(self.waiters.pop_front().expect("front exists"))
+        } else {
+            Partner::None
+        }
+    }
+}
+
+/// What a channel operation found at the head of the queue.
+enum Partner<T> {
+    Found(Waiter<T>),
+    Stale(Waiter<T>),
+    None,
 }
 
 struct Inner<T> {
@@ -134,12 +182,6 @@ impl<T> fmt::Debug for Channel<T> {
     }
 }
 
-/// What an operation found at the head of the waiters' queue.
-enum Partner<T> {
-    Found(Waiter<T>),
-    None,
-}
-
 impl<T> Channel<T> {
     /// A new channel, preferring receivers (Stackless's default).
     pub fn new() -> Channel<T> {
@@ -152,6 +194,7 @@ impl<T> Channel<T> {
                     waiters: VecDeque::new(),
                     preference: Preference::Receiver,
                     closed: false,
+                    spare_slot: None,
                 }),
             }),
         }
@@ -174,7 +217,10 @@ impl<T> Channel<T> {
             .waiters
             .iter()
             .filter(|w| w.unparker.is_waiting())
-            .map(|w| if w.sending { 1 } else { -1 })
+            .map(|w| match w.waiting {
+                Waiting::Sender(_) => 1,
+                Waiting::Receiver(_) => -1,
+            })
             .sum()
     }
 
@@ -183,33 +229,15 @@ impl<T> Channel<T> {
         self.inner.state.borrow().closed
     }
 
-    /// Takes the first still-waiting partner of the given kind, dropping
-    /// stale waiters (woken elsewhere, or whose park was cancelled).
-    fn partner(&self, sending: bool) -> Partner<T> {
-        let mut state = self.inner.state.borrow_mut();
-        while let Some(front) = state.waiters.front() {
-            if !front.unparker.is_waiting() {
-                state.waiters.pop_front();
-                continue;
-            }
-            if front.sending == sending {
-                let waiter = state.waiters.pop_front().expect("front exists");
-                return Partner::Found(waiter);
-            }
-            break;
-        }
-        Partner::None
-    }
-
     // ANCHOR: wake
     /// Wakes a partner: at once if the preference favours it, otherwise at
     /// the end of the run queue (rule 10).
-    fn wake(&self, partner: Waiter<T>, partner_first: bool) {
+    fn wake(partner: &Unparker, partner_first: bool) {
         if partner_first {
-            partner.unparker.unpark_next(Wake(0));
+            partner.unpark_next(DELIVERED);
             schedule();
         } else {
-            partner.unparker.unpark(Wake(0));
+            partner.unpark(DELIVERED);
         }
     }
     // ANCHOR_END: wake
@@ -238,23 +266,30 @@ impl<T> Channel<T> {
 
     // ANCHOR: send
     fn send_message(&self, message: Message<T>) -> Result<(), ChannelError<T>> {
-        let give_back = |m: Message<T>| match m {
-            Message::Value(v) => ChannelError::Closed(Some(v)),
-            Message::Exception(_) => ChannelError::Closed(None),
-        };
-        if self.is_closed() {
-            return Err(give_back(message));
-        }
-        if let Partner::Found(receiver) = self.partner(false) {
-            *receiver.slot.borrow_mut() = Some(message);
-            let first = self.inner.state.borrow().preference == Preference::Receiver;
-            self.wake(receiver, first);
-            return Ok(());
-        }
-        match self.wait(true, Some(message)) {
-            (Ok(_), None) => Ok(()),
-            (Ok(_), Some(message)) => Err(give_back(message)),
-            (Err(e), _) => Err(e.into()),
+        loop {
+            let mut state = self.inner.state.borrow_mut();
+            if state.closed {
+                drop(state);
+                return Err(message.give_back());
+            }
+            let receiver_first = state.preference == Preference::Receiver;
+            let partner = state.partner(false);
+            drop(state);
+            return match partner {
+                Partner::Found(Waiter {
+                    unparker,
+                    waiting: Waiting::Receiver(slot),
+                }) => {
+                    slot.set(Some(message));
+                    Self::wake(&unparker, receiver_first);
+                    Ok(())
+                }
+                Partner::Stale(stale) => {
+                    drop(stale);
+                    continue;
+                }
+                _ => self.wait_to_send(message),
+            };
         }
     }
     // ANCHOR_END: send
@@ -268,52 +303,71 @@ impl<T> Channel<T> {
     /// [`ChannelError::Exception`] when the sender sent an error, and
     /// [`ChannelError::Deadlock`] if the main tasklet would wait forever.
     pub fn receive(&self) -> Result<T, ChannelError<T>> {
-        if let Partner::Found(sender) = self.partner(true) {
-            let message = sender
-                .slot
-                .borrow_mut()
-                .take()
-                .expect("a waiting sender holds its message");
-            let first = self.inner.state.borrow().preference == Preference::Sender;
-            self.wake(sender, first);
-            return message.into_result();
-        }
-        if self.is_closed() {
-            return Err(ChannelError::Closed(None));
-        }
-        match self.wait(false, None) {
-            (_, Some(message)) => message.into_result(),
-            (Ok(_), None) => Err(ChannelError::Closed(None)),
-            (Err(e), None) => Err(e.into()),
+        loop {
+            let mut state = self.inner.state.borrow_mut();
+            let (sender_first, closed) = (state.preference == Preference::Sender, state.closed);
+            let partner = state.partner(true);
+            drop(state);
+            return match partner {
+                Partner::Found(Waiter {
+                    unparker,
+                    waiting: Waiting::Sender(message),
+                }) => {
+                    Self::wake(&unparker, sender_first);
+                    message.into_result()
+                }
+                Partner::Stale(stale) => {
+                    drop(stale);
+                    continue;
+                }
+                _ if closed => Err(ChannelError::Closed(None)),
+                _ => self.wait_to_receive(),
+            };
         }
     }
 
     // ANCHOR: wait
-    /// Parks the current tasklet as a sender (holding `message`) or a
-    /// receiver, until a partner or `close` wakes it; returns how the park
-    /// ended and what is left in its slot (a sender's message nobody took,
-    /// or the message a receiver was given).
-    fn wait(
-        &self,
-        sending: bool,
-        message: Option<Message<T>>,
-    ) -> (Result<Wake, Error>, Option<Message<T>>) {
-        let what = if sending {
-            "send on channel"
-        } else {
-            "receive on channel"
-        };
-        let slot = Rc::new(RefCell::new(message));
-        let parked = park(WaitOn::object(what, self.inner.id), |unparker| {
-            let waiter = Waiter {
-                unparker,
-                sending,
-                slot: Rc::clone(&slot),
-            };
-            self.inner.state.borrow_mut().waiters.push_back(waiter);
-        });
-        let left = slot.borrow_mut().take();
-        (parked, left)
+    /// Parks the current tasklet as a sender, its message in the queue,
+    /// until a receiver takes it.
+    fn wait_to_send(&self, message: Message<T>) -> Result<(), ChannelError<T>> {
+        let mut message = Some(message);
+        let parked = park(
+            WaitOn::object("send on channel", self.inner.id),
+            |unparker| {
+                let waiting = Waiting::Sender(message.take().expect("registered once"));
+                let waiter = Waiter { unparker, waiting };
+                self.inner.state.borrow_mut().waiters.push_back(waiter);
+            },
+        );
+        match parked {
+            Ok(DELIVERED) => Ok(()),
+            Ok(_) => unreachable!("closing a channel leaves its senders waiting"),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Parks the current tasklet as a receiver until a sender fills its
+    /// slot or the channel is closed.
+    fn wait_to_receive(&self) -> Result<T, ChannelError<T>> {
+        let slot = self.inner.state.borrow_mut().spare_slot.take();
+        let slot = slot.unwrap_or_default();
+        let parked = park(
+            WaitOn::object("receive on channel", self.inner.id),
+            |unparker| {
+                let waiting = Waiting::Receiver(Rc::clone(&slot));
+                let waiter = Waiter { unparker, waiting };
+                self.inner.state.borrow_mut().waiters.push_back(waiter);
+            },
+        );
+        let message = slot.take();
+        if Rc::strong_count(&slot) == 1 {
+            self.inner.state.borrow_mut().spare_slot = Some(slot);
+        }
+        match (parked, message) {
+            (_, Some(message)) => message.into_result(),
+            (Ok(_), None) => Err(ChannelError::Closed(None)),
+            (Err(e), None) => Err(e.into()),
+        }
     }
     // ANCHOR_END: wait
 
@@ -345,12 +399,12 @@ impl<T> Channel<T> {
             state.closed = true;
             let (receivers, senders) = std::mem::take(&mut state.waiters)
                 .into_iter()
-                .partition(|w| !w.sending);
+                .partition(|w| matches!(w.waiting, Waiting::Receiver(_)));
             state.waiters = senders;
             receivers
         };
         for receiver in receivers {
-            receiver.unparker.unpark(Wake(1));
+            receiver.unparker.unpark(CLOSED);
         }
     }
     // ANCHOR_END: close

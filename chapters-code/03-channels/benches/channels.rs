@@ -1,0 +1,50 @@
+//! What a channel costs: a ping-pong round trip between two tasklets, next
+//! to a raw corosensei resume+suspend pair measured in the same run.
+//! `ci/ratios.py` reads the ratio off criterion's estimates.
+
+use std::time::{Duration, Instant};
+
+use ch02_scheduler::{run, spawn};
+use ch03_channels::Channel;
+use criterion::{Criterion, criterion_group, criterion_main};
+
+#[path = "../../yardstick.rs"]
+mod yardstick;
+
+// ANCHOR: ping_pong
+fn ping_pong(c: &mut Criterion) {
+    let mut group = c.benchmark_group("channel");
+    yardstick::raw_resume_suspend(&mut group);
+    // One iteration: a value goes to the other tasklet on `ping` and comes
+    // back on `pong`. Both channels prefer the receiver (the default).
+    group.bench_function("ping_pong", |b| {
+        b.iter_custom(|iters| {
+            let (ping, pong) = (Channel::new(), Channel::new());
+            let (ping_rx, pong_tx) = (ping.clone(), pong.clone());
+            spawn(move || {
+                for _ in 0..iters {
+                    let ball: u64 = ping_rx.receive().unwrap();
+                    pong_tx.send(ball + 1).unwrap();
+                }
+            });
+            spawn(move || {
+                for ball in 0..iters {
+                    ping.send(ball).unwrap();
+                    assert_eq!(pong.receive().unwrap(), ball + 1);
+                }
+            });
+            let start = Instant::now();
+            run().unwrap();
+            start.elapsed()
+        })
+    });
+    group.finish();
+}
+// ANCHOR_END: ping_pong
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().measurement_time(Duration::from_secs(3));
+    targets = ping_pong
+}
+criterion_main!(benches);
