@@ -188,3 +188,14 @@ impl fmt::Debug for TaskletPanic {
             .finish()
     }
 }
+
+// ANCHOR: tasklet_exit
+/// The panic payload a killed tasklet unwinds with (Stackless's
+/// `TaskletExit`). A tasklet whose body ends unwinding with it simply dies:
+/// the scheduler does not re-raise it in main.
+///
+/// Code that catches panics (`catch_unwind`) sees a kill like any other
+/// panic; it should let this one go on with `resume_unwind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TaskletExit;
+// ANCHOR_END: tasklet_exit

@@ -33,7 +33,7 @@ pub mod scheduler;
 pub mod tasklet;
 pub mod trace;
 
-pub use error::{BlockedTasklet, Deadlock, Error, TaskletPanic};
+pub use error::{BlockedTasklet, Deadlock, Error, TaskletExit, TaskletPanic};
 pub use idle::{Idle, IdleHook};
 pub use park::{Unparker, WaitOn, Wake, park};
 pub use scheduler::{Builder, current, run, run_count, schedule, set_idle_hook, spawn};

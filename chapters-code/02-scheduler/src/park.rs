@@ -11,7 +11,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use crate::error::Error;
-use crate::scheduler::{Switch, Task, Until, current_for_park, main_wait, with_core};
+use crate::scheduler::{Switch, Task, Until, current_for_park, main_wait, suspend, with_core};
 use crate::tasklet::{State, Tasklet};
 use crate::trace::Event;
 
@@ -113,9 +113,19 @@ impl Unparker {
 
     /// The tasklet this unparker wakes.
     pub fn tasklet(&self) -> Tasklet {
-        Tasklet(Rc::clone(&self.task))
+        Tasklet::from_task(Rc::clone(&self.task))
     }
 }
+
+/// Two unparkers are equal when they wake the same park of the same
+/// tasklet.
+impl PartialEq for Unparker {
+    fn eq(&self, other: &Unparker) -> bool {
+        Rc::ptr_eq(&self.task, &other.task) && self.generation == other.generation
+    }
+}
+
+impl Eq for Unparker {}
 
 impl fmt::Debug for Unparker {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -165,7 +175,7 @@ pub fn park(on: WaitOn, register: impl FnOnce(Unparker)) -> Result<Wake, Error> 
     } else {
         // SAFETY: the current tasklet's body is running, so its yielder,
         // which lives on its stack, is alive.
-        unsafe { (*yielder).suspend(Switch::Stay) };
+        unsafe { suspend(yielder, Switch::Stay) };
     }
     Ok(task
         .wake

@@ -19,15 +19,48 @@ use std::rc::Rc;
 use ch01_tasklets::{PooledStack, StackError, StackPool, Step, TaskletId, Yielder};
 use slab::Slab;
 
-use crate::error::{BlockedTasklet, Deadlock, Error, TaskletPanic};
+use crate::error::{BlockedTasklet, Deadlock, Error, TaskletExit, TaskletPanic};
 use crate::idle::{Idle, IdleHook};
 use crate::park::{WaitOn, Wake};
 
 use crate::tasklet::{State, Tasklet, TaskletInfo};
 
-/// What a tasklet's coroutine is, seen from the scheduler: nothing goes in
-/// on a resume; a suspend says where the tasklet goes next.
-pub(crate) type Body = ch01_tasklets::Tasklet<(), Switch>;
+/// What a tasklet's coroutine is, seen from the scheduler: a resume says
+/// whether to go on or to unwind; a suspend says where the tasklet goes
+/// next.
+pub(crate) type Body = ch01_tasklets::Tasklet<Resume, Switch>;
+
+// ANCHOR: resume
+/// What the dispatcher tells a tasklet it resumes.
+pub(crate) enum Resume {
+    /// Carry on from where you suspended.
+    Go,
+    /// Unwind from where you suspended, with this panic payload
+    /// ([`Tasklet::raise`]; a kill raises [`TaskletExit`]).
+    Raise(Box<dyn Any + Send>),
+}
+
+/// Suspends the running tasklet through its yielder, then, once resumed,
+/// carries on or unwinds as the dispatcher says.
+///
+/// # Safety
+///
+/// `yielder` is the running tasklet's yielder: it lives on the tasklet's
+/// stack for as long as its body runs.
+#[inline(always)]
+pub(crate) unsafe fn suspend(yielder: *const Yielder<Resume, Switch>, switch: Switch) {
+    // SAFETY: the caller promises `yielder` is the running tasklet's.
+    if let Resume::Raise(payload) = unsafe { (*yielder).suspend(switch) } {
+        raised(payload);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn raised(payload: Box<dyn Any + Send>) -> ! {
+    resume_unwind(payload)
+}
+// ANCHOR_END: resume
 
 /// What a suspending tasklet asks of the dispatcher.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,7 +82,12 @@ pub(crate) struct Task {
     /// Only the dispatcher touches it, and never while it runs.
     pub(crate) body: UnsafeCell<Option<Body>>,
     /// Set when the body first runs; what `schedule` suspends through.
-    pub(crate) yielder: Cell<*const Yielder<(), Switch>>,
+    pub(crate) yielder: Cell<*const Yielder<Resume, Switch>>,
+    /// A panic payload to unwind with at the next resume ([`Tasklet::raise`]).
+    pub(crate) raise: Cell<Option<Box<dyn Any + Send>>>,
+    /// How many [`Tasklet`] handles refer to it: when the last one goes and
+    /// the tasklet is paused, nobody can ever run it again (rule 15).
+    pub(crate) handles: Cell<usize>,
     /// The tasklet's stack, `[lowest, highest)` address (zero for main):
     /// debug builds check that a tasklet suspends from its own stack.
     stack: (usize, usize),
@@ -72,6 +110,8 @@ impl Task {
             state: Cell::new(State::Dead),
             body: UnsafeCell::new(None),
             yielder: Cell::new(std::ptr::null()),
+            raise: Cell::new(None),
+            handles: Cell::new(0),
             stack: (0, 0),
             park_generation: Cell::new(0),
             wake: Cell::new(None),
@@ -88,6 +128,8 @@ impl Task {
         *self.state.get_mut() = State::Scheduled;
         *self.body.get_mut() = Some(body);
         *self.yielder.get_mut() = std::ptr::null();
+        *self.raise.get_mut() = None;
+        *self.handles.get_mut() = 0;
         self.stack = stack;
         *self.park_generation.get_mut() = 0;
         *self.wake.get_mut() = None;
@@ -214,7 +256,7 @@ impl CoreCell {
 thread_local! {
     /// The running tasklet's yielder, null while main runs: all that a
     /// tasklet's `schedule` needs, so that it touches nothing else.
-    static CURRENT_YIELDER: Cell<*const Yielder<(), Switch>> = const { Cell::new(std::ptr::null()) };
+    static CURRENT_YIELDER: Cell<*const Yielder<Resume, Switch>> = const { Cell::new(std::ptr::null()) };
 }
 
 thread_local! {
@@ -398,13 +440,17 @@ impl Builder {
         let bounds = (stack.guard_start(), stack.top());
         let name = self.name.map(String::into_boxed_str);
         let body = move |me: *const Task| {
-            Body::with_stack(stack, move |yielder, ()| {
+            Body::with_stack(stack, move |yielder, resume| {
                 // SAFETY: `me` points to this tasklet's `Task`, which is
                 // built by the time its body first runs (a tasklet runs only
                 // once spawned), and which the registry of live tasklets
                 // keeps alive while the body can run.
                 unsafe { (*me).yielder.set(yielder) };
                 CURRENT_YIELDER.set(yielder);
+                // Killed before it started: `f` never runs (rule 14).
+                if let Resume::Raise(payload) = resume {
+                    resume_unwind(payload);
+                }
                 f()
             })
         };
@@ -425,7 +471,7 @@ impl Builder {
             task.slot.set(core.live.insert(Rc::clone(&task)));
             core.ring.push_back(Rc::clone(&task));
         });
-        Ok(Tasklet(task))
+        Ok(Tasklet::from_task(task))
     }
     // ANCHOR_END: spawn
 }
@@ -475,7 +521,7 @@ impl Core {
         if !current.is_main() {
             return Err(Error::NotMain {
                 call,
-                tasklet: Tasklet(Rc::clone(current)).describe(),
+                tasklet: current.describe(),
             });
         }
         if self.in_idle_hook {
@@ -506,7 +552,7 @@ where
 
 /// The tasklet that is running now (the main tasklet outside any tasklet).
 pub fn current() -> Tasklet {
-    Tasklet(current_task())
+    Tasklet::from_task(current_task())
 }
 
 pub(crate) fn current_task() -> Rc<Task> {
@@ -545,7 +591,7 @@ pub fn schedule() {
         // the next one (with nothing else runnable, this one again).
         // SAFETY: `CURRENT_YIELDER` is the running tasklet's yielder, which
         // lives on its stack for as long as its body runs.
-        unsafe { (*yielder).suspend(Switch::Requeue) };
+        unsafe { suspend(yielder, Switch::Requeue) };
     }
 }
 // ANCHOR_END: schedule
@@ -705,7 +751,11 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
             }
         };
         CURRENT_YIELDER.set(task.yielder.get());
-        match body.resume(()) {
+        let resume = match task.raise.take() {
+            None => Resume::Go,
+            Some(payload) => Resume::Raise(payload),
+        };
+        match body.resume(resume) {
             Step::Yielded(Switch::Requeue) => scheduler.core.with(|core| {
                 let current = core.take_current();
                 current.state.set(State::Scheduled);
@@ -714,6 +764,12 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
             // It placed itself before suspending; the registry keeps it.
             Step::Yielded(Switch::Stay) => drop(scheduler.core.with(Core::take_current)),
             Step::Finished => {
+                retire(task);
+                drop(scheduler.core.with(Core::take_current));
+            }
+            // Killed: the unwinding is over and the tasklet is dead, as
+            // its killer asked; nothing to report.
+            Step::Panicked(payload) if payload.is::<TaskletExit>() => {
                 retire(task);
                 drop(scheduler.core.with(Core::take_current));
             }
@@ -862,7 +918,7 @@ pub(crate) fn run_target(
         None => {}
         // SAFETY: the current tasklet's body is running, so its yielder,
         // which lives on its stack, is alive.
-        Some(y) if !y.is_null() => unsafe { (*y).suspend(Switch::Stay) },
+        Some(y) if !y.is_null() => unsafe { suspend(y, Switch::Stay) },
         Some(_) => main_wait(Until::MainsTurn).map_err(Error::Deadlock)?,
     }
     Ok(())

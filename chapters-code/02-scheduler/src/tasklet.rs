@@ -1,11 +1,12 @@
 //! The tasklet handle and what can be done to a tasklet from outside.
 
+use std::any::Any;
 use std::fmt;
 use std::rc::Rc;
 
 use ch01_tasklets::TaskletId;
 
-use crate::error::Error;
+use crate::error::{Error, TaskletExit};
 use crate::scheduler::{Task, run_target, with_core};
 
 // ANCHOR: state
@@ -36,8 +37,38 @@ pub enum State {
 /// let t = ch02_scheduler::spawn(|| {});
 /// std::thread::spawn(move || drop(t)); // error: `Rc<...>` cannot be sent
 /// ```
-#[derive(Clone)]
 pub struct Tasklet(pub(crate) Rc<Task>);
+
+// ANCHOR: handles
+impl Tasklet {
+    /// A new handle to `task`; the scheduler counts them (rule 15).
+    pub(crate) fn from_task(task: Rc<Task>) -> Tasklet {
+        task.handles.set(task.handles.get() + 1);
+        Tasklet(task)
+    }
+}
+
+impl Clone for Tasklet {
+    fn clone(&self) -> Tasklet {
+        Tasklet::from_task(Rc::clone(&self.0))
+    }
+}
+
+impl Drop for Tasklet {
+    /// Dropping the last handle of a paused tasklet (alive, in no queue)
+    /// leaves nobody who could ever run it again: it is killed at the next
+    /// switch, so that its destructors run (rule 15).
+    fn drop(&mut self) {
+        let handles = self.0.handles.get() - 1;
+        self.0.handles.set(handles);
+        if handles == 0 && self.0.state.get() == State::Paused {
+            self.0.raise.set(Some(Box::new(TaskletExit)));
+            self.0.state.set(State::Scheduled);
+            with_core(|core| core.ring.push_front(Rc::clone(&self.0)));
+        }
+    }
+}
+// ANCHOR_END: handles
 
 /// A tasklet's identity, kept in errors and reports: its id and name.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -164,6 +195,42 @@ impl Tasklet {
         self.check_can_run("switch")?;
         run_target(&self.0, false, "switch")
     }
+
+    // ANCHOR: raise
+    /// Makes the tasklet unwind from where it is suspended, with `payload`
+    /// as its panic, and runs it now (Stackless's `raise_exception`, and
+    /// the mechanism of chapter 4's `kill`). A blocked tasklet's park is
+    /// cancelled first; one that never started unwinds before its function
+    /// runs. The caller runs next, unless the tasklet panics with
+    /// something other than [`TaskletExit`]: that is re-raised in main
+    /// (rule 6). Raising in the current tasklet unwinds it at once.
+    ///
+    /// # Errors
+    ///
+    /// A dead tasklet and the main tasklet cannot be raised in, and an
+    /// unwinding tasklet cannot raise in another.
+    pub fn raise(&self, payload: Box<dyn Any + Send>) -> Result<(), Error> {
+        if self.is_main() {
+            return Err(Error::Main { call: "raise" });
+        }
+        match self.state() {
+            State::Dead => return Err(self.misuse("raise")),
+            State::Current => std::panic::resume_unwind(payload),
+            _ if std::thread::panicking() => return Err(Error::Unwinding { call: "raise" }),
+            // Cancel the park: whoever holds an `Unparker` for it now holds
+            // a stale one, which wakes nobody.
+            State::Blocked => {
+                let task = &self.0;
+                task.park_generation.set(task.park_generation.get() + 1);
+                task.waiting_on.set(None);
+                task.state.set(State::Paused);
+            }
+            State::Scheduled | State::Paused => {}
+        }
+        self.0.raise.set(Some(payload));
+        run_target(&self.0, true, "raise")
+    }
+    // ANCHOR_END: raise
 
     fn check_can_run(&self, call: &'static str) -> Result<(), Error> {
         match self.state() {

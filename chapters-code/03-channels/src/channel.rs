@@ -142,6 +142,46 @@ impl<T> State<T> {
     }
 }
 
+// ANCHOR: unlink
+/// Queues a waiter, and takes it out of the queue again if its wait ends by
+/// unwinding (the tasklet was killed, chapter 4): the balance is right at
+/// once, and a sender's message is dropped by the tasklet that sent it.
+struct Unlink<'a, T> {
+    channel: &'a Channel<T>,
+    mine: Option<Unparker>,
+}
+
+impl<'a, T> Unlink<'a, T> {
+    fn new(channel: &'a Channel<T>) -> Unlink<'a, T> {
+        Unlink {
+            channel,
+            mine: None,
+        }
+    }
+
+    fn register(&mut self, waiter: Waiter<T>) {
+        self.mine = Some(waiter.unparker.clone());
+        let mut state = self.channel.inner.state.borrow_mut();
+        state.waiters.push_back(waiter);
+    }
+}
+
+impl<T> Drop for Unlink<'_, T> {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            return; // woken normally: the partner took the waiter
+        }
+        let Some(mine) = self.mine.take() else { return };
+        let removed = {
+            let mut state = self.channel.inner.state.borrow_mut();
+            let at = state.waiters.iter().position(|w| w.unparker == mine);
+            at.and_then(|at| state.waiters.remove(at))
+        };
+        drop(removed); // the message, outside the borrow
+    }
+}
+// ANCHOR_END: unlink
+
 /// What a channel operation found at the head of the queue.
 enum Partner<T> {
     Found(Waiter<T>),
@@ -331,12 +371,12 @@ impl<T> Channel<T> {
     /// until a receiver takes it.
     fn wait_to_send(&self, message: Message<T>) -> Result<(), ChannelError<T>> {
         let mut message = Some(message);
+        let mut unlink = Unlink::new(self);
         let parked = park(
             WaitOn::object("send on channel", self.inner.id),
             |unparker| {
                 let waiting = Waiting::Sender(message.take().expect("registered once"));
-                let waiter = Waiter { unparker, waiting };
-                self.inner.state.borrow_mut().waiters.push_back(waiter);
+                unlink.register(Waiter { unparker, waiting });
             },
         );
         match parked {
@@ -351,12 +391,12 @@ impl<T> Channel<T> {
     fn wait_to_receive(&self) -> Result<T, ChannelError<T>> {
         let slot = self.inner.state.borrow_mut().spare_slot.take();
         let slot = slot.unwrap_or_default();
+        let mut unlink = Unlink::new(self);
         let parked = park(
             WaitOn::object("receive on channel", self.inner.id),
             |unparker| {
                 let waiting = Waiting::Receiver(Rc::clone(&slot));
-                let waiter = Waiter { unparker, waiting };
-                self.inner.state.borrow_mut().waiters.push_back(waiter);
+                unlink.register(Waiter { unparker, waiting });
             },
         );
         let message = slot.take();
