@@ -26,5 +26,11 @@ pub trait IdleHook {
     /// It runs on the main tasklet's stack, inside the dispatcher: it may
     /// unpark tasklets but not switch (no `schedule`, `run` or `park`).
     fn wait(&mut self) -> Idle;
+
+    /// Unparks the tasklets whose sources have fired meanwhile, without
+    /// waiting. The scheduler calls it now and then while tasklets are
+    /// runnable (every few dozen switches), so that a busy thread still
+    /// notices an expired timer. The same rules apply as for `wait`.
+    fn poll(&mut self) {}
 }
 // ANCHOR_END: hook

@@ -711,6 +711,13 @@ pub(crate) enum Until {
 
 fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
     loop {
+        let until_poll = UNTIL_POLL.get();
+        UNTIL_POLL.set(until_poll.checked_sub(1).unwrap_or(POLL_EVERY));
+        if until_poll == 0 {
+            if let Err(hook_panic) = poll() {
+                return Err(Interrupt::HookPanic(hook_panic));
+            }
+        }
         // One short borrow: the next tasklet becomes the current one. Its
         // `Rc` moves from the ring to `current` and back, never cloned.
         let next = scheduler.core.with(|core| {
@@ -813,6 +820,30 @@ fn retire(task: &Task) {
 /// Nothing is runnable: let the idle hook wait for a timer, I/O or another
 /// thread. Without a hook, nothing could ever wake anyone.
 fn idle() -> Result<Idle, Box<dyn Any + Send>> {
+    call_hook(|hook| hook.wait())
+}
+
+/// Tasklets are runnable, but some time has passed: let the idle hook wake
+/// whoever is due (a timer that expired, I/O that became ready) without
+/// waiting, so that a busy scheduler does not starve them.
+fn poll() -> Result<Idle, Box<dyn Any + Send>> {
+    call_hook(|hook| {
+        hook.poll();
+        Idle::Woke
+    })
+}
+
+/// How many tasklets the dispatcher resumes between two polls.
+const POLL_EVERY: u32 = 64;
+
+thread_local! {
+    /// Resumes left until the next poll.
+    static UNTIL_POLL: Cell<u32> = const { Cell::new(POLL_EVERY) };
+}
+
+fn call_hook(
+    call: impl FnOnce(&mut dyn IdleHook) -> Idle,
+) -> Result<Idle, Box<dyn Any + Send>> {
     let hook = with_core(|core| {
         core.make_main_current();
         core.idle.take()
@@ -824,7 +855,7 @@ fn idle() -> Result<Idle, Box<dyn Any + Send>> {
     // borrowed, marked as the hook so that it cannot switch, and a panic in
     // it is handed to main like a tasklet's.
     with_core(|core| core.in_idle_hook = true);
-    let outcome = catch_unwind(AssertUnwindSafe(|| hook.wait()));
+    let outcome = catch_unwind(AssertUnwindSafe(|| call(&mut *hook)));
     with_core(|core| core.in_idle_hook = false);
     // Put it back, unless it installed another meanwhile; then drop it
     // outside the borrow, since dropping a hook is user code too.

@@ -35,6 +35,8 @@
 //! [`Tasklet::raise`]: ch02_scheduler::Tasklet::raise
 
 pub mod kill;
+pub mod time;
 
 pub use ch02_scheduler::TaskletExit;
 pub use kill::Kill;
+pub use time::{Clock, SystemClock, VirtualClock, sleep};

@@ -1,0 +1,272 @@
+//! Sleep, timers, and the clock they read.
+//!
+//! A sleeping tasklet parks with its `Unparker` in this thread's timer
+//! heap. With nothing runnable, the scheduler's idle hook (installed here
+//! with the first timer) waits for the earliest deadline and wakes whoever
+//! is due; while tasklets are busy, the scheduler's periodic poll wakes
+//! them. The clock is replaceable: tests install a [`VirtualClock`], whose
+//! time jumps to the next deadline instead of sleeping, so that they check
+//! the order and outcome of timers, never wall-clock durations.
+
+use std::cell::{Cell, RefCell};
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use ch02_scheduler::{
+    Error, Idle, IdleHook, Unparker, WaitOn, Wake, park, schedule, set_idle_hook,
+};
+
+/// What a tasklet woken by its timer is told.
+pub const TIMED_OUT: Wake = Wake(usize::MAX);
+
+// ANCHOR: clock
+/// Where this thread's timers read the time.
+pub trait Clock {
+    /// Time since the clock started.
+    fn now(&self) -> Duration;
+
+    /// Blocks the thread until `deadline`: the scheduler has nothing else
+    /// to do until then.
+    fn sleep_until(&self, deadline: Duration);
+}
+
+/// The real clock: monotonic time, and a sleeping thread.
+#[derive(Debug)]
+pub struct SystemClock {
+    start: Instant,
+}
+
+impl SystemClock {
+    /// A clock that starts now.
+    pub fn new() -> SystemClock {
+        SystemClock {
+            start: Instant::now(),
+        }
+    }
+}
+
+impl Default for SystemClock {
+    fn default() -> SystemClock {
+        SystemClock::new()
+    }
+}
+
+impl Clock for SystemClock {
+    fn now(&self) -> Duration {
+        self.start.elapsed()
+    }
+
+    fn sleep_until(&self, deadline: Duration) {
+        if let Some(left) = deadline.checked_sub(self.now()) {
+            std::thread::sleep(left);
+        }
+    }
+}
+
+/// A clock for tests: it stands still while tasklets run, and when the
+/// scheduler would wait for a deadline, it jumps straight there. A test
+/// that sleeps for an hour takes no time, and every run is the same.
+#[derive(Debug, Default)]
+pub struct VirtualClock {
+    now: Cell<Duration>,
+}
+
+impl VirtualClock {
+    /// A virtual clock at zero.
+    pub fn new() -> Rc<VirtualClock> {
+        Rc::default()
+    }
+
+    /// Moves the clock forward, as if the running tasklet had worked for
+    /// `by`.
+    pub fn advance(&self, by: Duration) {
+        self.now.set(self.now.get() + by);
+    }
+}
+
+impl Clock for VirtualClock {
+    fn now(&self) -> Duration {
+        self.now.get()
+    }
+
+    fn sleep_until(&self, deadline: Duration) {
+        self.now.set(self.now.get().max(deadline));
+    }
+}
+// ANCHOR_END: clock
+
+/// A parked tasklet's deadline. Timers with equal deadlines fire in the
+/// order they were set.
+struct Timer {
+    deadline: Duration,
+    seq: u64,
+    unparker: Unparker,
+}
+
+impl Timer {
+    fn key(&self) -> (Duration, u64) {
+        (self.deadline, self.seq)
+    }
+}
+
+impl PartialEq for Timer {
+    fn eq(&self, other: &Timer) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for Timer {}
+
+impl PartialOrd for Timer {
+    fn partial_cmp(&self, other: &Timer) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Timer {
+    fn cmp(&self, other: &Timer) -> Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
+/// This thread's clock and timers.
+struct Timers {
+    clock: Rc<dyn Clock>,
+    /// Earliest deadline on top.
+    heap: BinaryHeap<Reverse<Timer>>,
+    next_seq: u64,
+    /// Whether the idle hook is installed.
+    hooked: bool,
+}
+
+thread_local! {
+    static TIMERS: RefCell<Timers> = RefCell::new(Timers {
+        clock: Rc::new(SystemClock::new()),
+        heap: BinaryHeap::new(),
+        next_seq: 0,
+        hooked: false,
+    });
+}
+
+/// Replaces this thread's clock, returning the old one. Set it before
+/// starting any timer: deadlines already set were read off the old clock.
+pub fn set_clock(clock: Rc<dyn Clock>) -> Rc<dyn Clock> {
+    TIMERS.with_borrow_mut(|t| std::mem::replace(&mut t.clock, clock))
+}
+
+/// The time on this thread's clock.
+pub fn now() -> Duration {
+    clock().now()
+}
+
+fn clock() -> Rc<dyn Clock> {
+    TIMERS.with_borrow(|t| Rc::clone(&t.clock))
+}
+
+// ANCHOR: enlist
+/// Wakes the park that `unparker` belongs to with [`TIMED_OUT`] at
+/// `deadline`, unless something else wakes it first. Call it from a park's
+/// registration.
+pub fn wake_at(deadline: Duration, unparker: Unparker) {
+    let install = TIMERS.with_borrow_mut(|t| {
+        let seq = t.next_seq;
+        t.next_seq += 1;
+        t.heap.push(Reverse(Timer {
+            deadline,
+            seq,
+            unparker,
+        }));
+        !std::mem::replace(&mut t.hooked, true)
+    });
+    if install {
+        let previous = set_idle_hook(None);
+        set_idle_hook(Some(Box::new(TimerHook { previous })));
+    }
+}
+
+/// Blocks the current tasklet for `duration` (at least); other tasklets
+/// run meanwhile. A zero duration just yields.
+///
+/// # Errors
+///
+/// As for [`park`]: a deadlock cannot happen (the timer will fire), but an
+/// unwinding tasklet cannot sleep.
+pub fn sleep(duration: Duration) -> Result<(), Error> {
+    if duration.is_zero() {
+        schedule();
+        return Ok(());
+    }
+    let deadline = now() + duration;
+    park(WaitOn::new("sleep"), |unparker| wake_at(deadline, unparker))?;
+    Ok(())
+}
+// ANCHOR_END: enlist
+
+/// Wakes every tasklet whose deadline has passed; returns whether any woke.
+fn fire_due() -> bool {
+    let due: Vec<Timer> = TIMERS.with_borrow_mut(|t| {
+        let now = t.clock.now();
+        let mut due = Vec::new();
+        while t.heap.peek().is_some_and(|Reverse(top)| top.deadline <= now) {
+            due.extend(t.heap.pop().map(|Reverse(timer)| timer));
+        }
+        due
+    });
+    // Outside the borrow: waking and dropping touch the scheduler.
+    let mut woke = false;
+    for timer in due {
+        woke |= timer.unparker.unpark(TIMED_OUT);
+    }
+    woke
+}
+
+/// The earliest deadline of a timer whose tasklet still waits for it;
+/// timers of tasklets woken otherwise are dropped on the way.
+fn earliest() -> Option<Duration> {
+    let stale: Vec<Timer> = TIMERS.with_borrow_mut(|t| {
+        let mut stale = Vec::new();
+        while t
+            .heap
+            .peek()
+            .is_some_and(|Reverse(top)| !top.unparker.is_waiting())
+        {
+            stale.extend(t.heap.pop().map(|Reverse(timer)| timer));
+        }
+        stale
+    });
+    drop(stale);
+    TIMERS.with_borrow(|t| t.heap.peek().map(|Reverse(top)| top.deadline))
+}
+
+// ANCHOR: hook
+/// The scheduler's idle hook while timers exist: wait for the earliest
+/// deadline, then wake whoever is due. Another hook that was installed
+/// before (an I/O poller, later) is asked when no timer is pending.
+struct TimerHook {
+    previous: Option<Box<dyn IdleHook>>,
+}
+
+impl IdleHook for TimerHook {
+    fn wait(&mut self) -> Idle {
+        while let Some(deadline) = earliest() {
+            clock().sleep_until(deadline);
+            if fire_due() {
+                return Idle::Woke;
+            }
+        }
+        match &mut self.previous {
+            Some(previous) => previous.wait(),
+            None => Idle::Nothing,
+        }
+    }
+
+    fn poll(&mut self) {
+        fire_due();
+        if let Some(previous) = &mut self.previous {
+            previous.poll();
+        }
+    }
+}
+// ANCHOR_END: hook
