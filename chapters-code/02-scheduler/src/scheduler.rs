@@ -841,9 +841,7 @@ thread_local! {
     static UNTIL_POLL: Cell<u32> = const { Cell::new(POLL_EVERY) };
 }
 
-fn call_hook(
-    call: impl FnOnce(&mut dyn IdleHook) -> Idle,
-) -> Result<Idle, Box<dyn Any + Send>> {
+fn call_hook(call: impl FnOnce(&mut dyn IdleHook) -> Idle) -> Result<Idle, Box<dyn Any + Send>> {
     let hook = with_core(|core| {
         core.make_main_current();
         core.idle.take()

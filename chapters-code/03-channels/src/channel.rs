@@ -67,10 +67,12 @@ impl<T> From<Error> for ChannelError<T> {
     }
 }
 
-/// What travels over a channel: a value, or an error for the receiver.
+/// What travels over a channel: a value, or an error for the receiver; and
+/// what `close` leaves a blocked receiver.
 enum Message<T> {
     Value(T),
     Exception(Box<dyn Any + Send>),
+    Closed,
 }
 
 impl<T> Message<T> {
@@ -78,7 +80,7 @@ impl<T> Message<T> {
     fn give_back(self) -> ChannelError<T> {
         match self {
             Message::Value(v) => ChannelError::Closed(Some(v)),
-            Message::Exception(_) => ChannelError::Closed(None),
+            Message::Exception(_) | Message::Closed => ChannelError::Closed(None),
         }
     }
 
@@ -86,6 +88,7 @@ impl<T> Message<T> {
         match self {
             Message::Value(v) => Ok(v),
             Message::Exception(e) => Err(ChannelError::Exception(e)),
+            Message::Closed => Err(ChannelError::Closed(None)),
         }
     }
 }
@@ -166,11 +169,9 @@ impl<'a, T> Unlink<'a, T> {
     }
 }
 
-impl<T> Drop for Unlink<'_, T> {
-    fn drop(&mut self) {
-        if !std::thread::panicking() {
-            return; // woken normally: the partner took the waiter
-        }
+impl<T> Unlink<'_, T> {
+    /// Takes the waiter out of the queue, if it is still there.
+    fn remove(&mut self) {
         let Some(mine) = self.mine.take() else { return };
         let removed = {
             let mut state = self.channel.inner.state.borrow_mut();
@@ -178,6 +179,35 @@ impl<T> Drop for Unlink<'_, T> {
             at.and_then(|at| state.waiters.remove(at))
         };
         drop(removed); // the message, outside the borrow
+    }
+}
+
+impl<T> Drop for Unlink<'_, T> {
+    fn drop(&mut self) {
+        // Woken normally, the partner took the waiter: nothing to do.
+        if std::thread::panicking() {
+            self.remove();
+        }
+    }
+}
+
+/// A receiver enlisted on a channel by
+/// [`enlist_receiver`](Channel::enlist_receiver).
+pub struct Enlisted<'a, T> {
+    unlink: Unlink<'a, T>,
+    slot: Slot<T>,
+}
+
+impl<T> Enlisted<'_, T> {
+    /// What a sender delivered, if one did: a value, or the error it sent.
+    pub fn take(&self) -> Option<Result<T, ChannelError<T>>> {
+        self.slot.take().map(Message::into_result)
+    }
+}
+
+impl<T> Drop for Enlisted<'_, T> {
+    fn drop(&mut self) {
+        self.unlink.remove();
     }
 }
 // ANCHOR_END: unlink
@@ -343,6 +373,17 @@ impl<T> Channel<T> {
     /// [`ChannelError::Exception`] when the sender sent an error, and
     /// [`ChannelError::Deadlock`] if the main tasklet would wait forever.
     pub fn receive(&self) -> Result<T, ChannelError<T>> {
+        match self.try_receive() {
+            Some(result) => result,
+            None => self.wait_to_receive(),
+        }
+    }
+
+    /// Receives without blocking: a value (or a sent error) if a sender is
+    /// waiting, [`ChannelError::Closed`] if the channel is closed and
+    /// drained, and `None` if a receive would have to wait.
+    #[inline]
+    pub fn try_receive(&self) -> Option<Result<T, ChannelError<T>>> {
         loop {
             let mut state = self.inner.state.borrow_mut();
             let (sender_first, closed) = (state.preference == Preference::Sender, state.closed);
@@ -354,17 +395,33 @@ impl<T> Channel<T> {
                     waiting: Waiting::Sender(message),
                 }) => {
                     Self::wake(&unparker, sender_first);
-                    message.into_result()
+                    Some(message.into_result())
                 }
                 Partner::Stale(stale) => {
                     drop(stale);
                     continue;
                 }
-                _ if closed => Err(ChannelError::Closed(None)),
-                _ => self.wait_to_receive(),
+                _ if closed => Some(Err(ChannelError::Closed(None))),
+                _ => None,
             };
         }
     }
+
+    // ANCHOR: enlist
+    /// Enlists the tasklet that is about to park, with `unparker`, as a
+    /// receiver on this channel: a sender that comes along fills the
+    /// returned slot and wakes it. For waits on several sources at once
+    /// (chapter 4's `select`); call it from `park`'s registration, and keep
+    /// the result until the park is over. Dropping it takes the waiter out
+    /// of the queue if no sender took it.
+    pub fn enlist_receiver(&self, unparker: Unparker) -> Enlisted<'_, T> {
+        let slot = Slot::default();
+        let mut unlink = Unlink::new(self);
+        let waiting = Waiting::Receiver(Rc::clone(&slot));
+        unlink.register(Waiter { unparker, waiting });
+        Enlisted { unlink, slot }
+    }
+    // ANCHOR_END: enlist
 
     // ANCHOR: wait
     /// Parks the current tasklet as a sender, its message in the queue,
@@ -444,6 +501,11 @@ impl<T> Channel<T> {
             receivers
         };
         for receiver in receivers {
+            if let Waiting::Receiver(slot) = &receiver.waiting {
+                if receiver.unparker.is_waiting() {
+                    slot.set(Some(Message::Closed));
+                }
+            }
             receiver.unparker.unpark(CLOSED);
         }
     }

@@ -1,6 +1,4 @@
-//! Chapter 3: channels (work in progress: the channel itself, rules 8-12 of
-//! the semantics; the chapter's book page, traces, timers and exercises
-//! come next).
+//! Chapter 3: channels, rules 7-13 of the semantics.
 //!
 //! A channel is a rendezvous point: `send` blocks until a receiver takes
 //! the value, `receive` until a sender gives one. Both wait with chapter 2's
@@ -8,4 +6,4 @@
 
 pub mod channel;
 
-pub use channel::{Channel, ChannelError, Preference};
+pub use channel::{Channel, ChannelError, Enlisted, Preference};

@@ -35,8 +35,10 @@
 //! [`Tasklet::raise`]: ch02_scheduler::Tasklet::raise
 
 pub mod kill;
+pub mod select;
 pub mod time;
 
 pub use ch02_scheduler::TaskletExit;
 pub use kill::Kill;
+pub use select::{SelectError, receive_timeout, select};
 pub use time::{Clock, SystemClock, VirtualClock, sleep};

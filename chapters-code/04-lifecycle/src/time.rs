@@ -209,7 +209,11 @@ fn fire_due() -> bool {
     let due: Vec<Timer> = TIMERS.with_borrow_mut(|t| {
         let now = t.clock.now();
         let mut due = Vec::new();
-        while t.heap.peek().is_some_and(|Reverse(top)| top.deadline <= now) {
+        while t
+            .heap
+            .peek()
+            .is_some_and(|Reverse(top)| top.deadline <= now)
+        {
             due.extend(t.heap.pop().map(|Reverse(timer)| timer));
         }
         due

@@ -6,8 +6,8 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use ch02_scheduler::{State, run, schedule, spawn};
-use ch04_lifecycle::time::{self, VirtualClock, sleep};
 use ch04_lifecycle::Kill;
+use ch04_lifecycle::time::{self, VirtualClock, sleep};
 
 fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
