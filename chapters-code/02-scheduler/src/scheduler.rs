@@ -713,10 +713,10 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
     loop {
         let until_poll = UNTIL_POLL.get();
         UNTIL_POLL.set(until_poll.checked_sub(1).unwrap_or(POLL_EVERY));
-        if until_poll == 0 {
-            if let Err(hook_panic) = poll() {
-                return Err(Interrupt::HookPanic(hook_panic));
-            }
+        if until_poll == 0
+            && let Err(hook_panic) = poll()
+        {
+            return Err(Interrupt::HookPanic(hook_panic));
         }
         // One short borrow: the next tasklet becomes the current one. Its
         // `Rc` moves from the ring to `current` and back, never cloned.

@@ -501,10 +501,10 @@ impl<T> Channel<T> {
             receivers
         };
         for receiver in receivers {
-            if let Waiting::Receiver(slot) = &receiver.waiting {
-                if receiver.unparker.is_waiting() {
-                    slot.set(Some(Message::Closed));
-                }
+            if let Waiting::Receiver(slot) = &receiver.waiting
+                && receiver.unparker.is_waiting()
+            {
+                slot.set(Some(Message::Closed));
             }
             receiver.unparker.unpark(CLOSED);
         }
