@@ -32,9 +32,13 @@ pub mod park;
 pub mod scheduler;
 pub mod tasklet;
 pub mod trace;
+pub mod watchdog;
 
 pub use error::{BlockedTasklet, Deadlock, Error, TaskletExit, TaskletPanic};
 pub use idle::{Idle, IdleHook};
 pub use park::{Unparker, WaitOn, Wake, park};
-pub use scheduler::{Builder, current, run, run_count, schedule, set_idle_hook, spawn};
+pub use scheduler::{
+    Builder, current, run, run_count, run_watchdog, schedule, set_idle_hook, spawn,
+};
 pub use tasklet::{State, Tasklet, TaskletInfo};
+pub use watchdog::{atomic, switch_point};

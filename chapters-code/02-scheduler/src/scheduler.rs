@@ -24,6 +24,7 @@ use crate::idle::{Idle, IdleHook};
 use crate::park::{WaitOn, Wake};
 
 use crate::tasklet::{State, Tasklet, TaskletInfo};
+use crate::watchdog;
 
 /// What a tasklet's coroutine is, seen from the scheduler: a resume says
 /// whether to go on or to unwind; a suspend says where the tasklet goes
@@ -70,6 +71,9 @@ pub(crate) enum Switch {
     /// I am placed already: parked, paused, or put in the ring by
     /// `Tasklet::run`.
     Stay,
+    /// My budget of switch points is spent (the watchdog): hand me, paused,
+    /// to `run_watchdog`.
+    Interrupted,
 }
 
 /// Everything the scheduler knows about one tasklet. Shared by `Rc`: the
@@ -209,6 +213,8 @@ pub(crate) struct Core {
     main_in_run: bool,
     /// The events recorded since `trace::start`, if recording.
     pub(crate) trace: Option<Vec<crate::trace::Event>>,
+    /// The tasklet the watchdog interrupted, for `run_watchdog` to return.
+    pub(crate) interrupted: Option<Rc<Task>>,
 }
 
 pub(crate) struct Scheduler {
@@ -275,6 +281,7 @@ thread_local! {
                 in_idle_hook: false,
                 main_in_run: false,
                 trace: None,
+                interrupted: None,
             }),
         }
     };
@@ -583,6 +590,7 @@ pub fn schedule() {
         // give up control: it must finish unwinding first.
         return;
     }
+    crate::switch_point();
     let yielder = CURRENT_YIELDER.get();
     if yielder.is_null() {
         main_schedule();
@@ -595,6 +603,12 @@ pub fn schedule() {
     }
 }
 // ANCHOR_END: schedule
+
+/// The running tasklet's yielder; null while main (or the idle hook) runs.
+#[inline(always)]
+pub(crate) fn current_yielder() -> *const Yielder<Resume, Switch> {
+    CURRENT_YIELDER.get()
+}
 
 /// Main's side of `schedule`, kept out of line: it is rare, and a tasklet's
 /// `schedule` should inline into its caller and suspend from there (returns
@@ -658,6 +672,38 @@ pub fn run() -> Result<(), Error> {
     outcome.map_err(Error::Deadlock)
 }
 // ANCHOR_END: run
+
+// ANCHOR: run_watchdog
+/// Like [`run`], with a watchdog: a tasklet that passes `budget` switch
+/// points in one turn (channel operations, `schedule`; see
+/// [`switch_point`](crate::switch_point)) without giving up control is
+/// interrupted, taken out of the run queue (paused), and returned. `None`
+/// means every tasklet finished or blocked, as with `run`.
+///
+/// # Errors
+///
+/// As for [`run`].
+///
+/// # Panics
+///
+/// As for [`run`].
+pub fn run_watchdog(budget: u64) -> Result<Option<Tasklet>, Error> {
+    /// Turns the watchdog off again, even if `run` re-raises a panic.
+    struct Off;
+    impl Drop for Off {
+        fn drop(&mut self) {
+            watchdog::set_turn_budget(u64::MAX);
+        }
+    }
+    watchdog::set_turn_budget(budget.max(1));
+    let off = Off;
+    let outcome = run();
+    drop(off);
+    outcome?;
+    let interrupted = with_core(|core| core.interrupted.take());
+    Ok(interrupted.map(Tasklet::from_task))
+}
+// ANCHOR_END: run_watchdog
 
 /// Main's side of a switch: main is already placed (in the ring, parked or
 /// paused); run the dispatcher until main's turn comes back. A tasklet's
@@ -758,6 +804,7 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
             }
         };
         CURRENT_YIELDER.set(task.yielder.get());
+        watchdog::new_turn();
         let resume = match task.raise.take() {
             None => Resume::Go,
             Some(payload) => Resume::Raise(payload),
@@ -770,6 +817,15 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
             }),
             // It placed itself before suspending; the registry keeps it.
             Step::Yielded(Switch::Stay) => drop(scheduler.core.with(Core::take_current)),
+            Step::Yielded(Switch::Interrupted) => {
+                scheduler.core.with(|core| {
+                    let current = core.take_current();
+                    current.state.set(State::Paused);
+                    core.interrupted = Some(current);
+                });
+                CURRENT_YIELDER.set(std::ptr::null());
+                return Ok(());
+            }
             Step::Finished => {
                 retire(task);
                 drop(scheduler.core.with(Core::take_current));

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::rc::Rc;
 
-use ch02_scheduler::{Deadlock, Error, Unparker, WaitOn, Wake, park, schedule};
+use ch02_scheduler::{Deadlock, Error, Unparker, WaitOn, Wake, park, schedule, switch_point};
 
 /// Who runs first when a sender and a receiver meet (rule 10).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -336,6 +336,7 @@ impl<T> Channel<T> {
 
     // ANCHOR: send
     fn send_message(&self, message: Message<T>) -> Result<(), ChannelError<T>> {
+        switch_point(); // for chapter 4's watchdog
         loop {
             let mut state = self.inner.state.borrow_mut();
             if state.closed {
@@ -373,6 +374,7 @@ impl<T> Channel<T> {
     /// [`ChannelError::Exception`] when the sender sent an error, and
     /// [`ChannelError::Deadlock`] if the main tasklet would wait forever.
     pub fn receive(&self) -> Result<T, ChannelError<T>> {
+        switch_point(); // for chapter 4's watchdog
         match self.try_receive() {
             Some(result) => result,
             None => self.wait_to_receive(),

@@ -38,7 +38,7 @@ pub mod kill;
 pub mod select;
 pub mod time;
 
-pub use ch02_scheduler::TaskletExit;
+pub use ch02_scheduler::{TaskletExit, atomic, run_watchdog, switch_point};
 pub use kill::Kill;
 pub use select::{SelectError, receive_timeout, select};
 pub use time::{Clock, SystemClock, VirtualClock, sleep};

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use ch02_scheduler::{Error, WaitOn, park};
+use ch02_scheduler::{Error, WaitOn, park, switch_point};
 use ch03_channels::{Channel, ChannelError, Enlisted};
 
 use crate::time;
@@ -55,6 +55,7 @@ pub fn select<T>(
     channels: &[&Channel<T>],
     timeout: Option<Duration>,
 ) -> Result<(usize, T), SelectError<T>> {
+    switch_point(); // the watchdog counts a select as one operation
     let tagged = |index: usize| move |error| SelectError::Channel { index, error };
     for (index, channel) in channels.iter().enumerate() {
         if let Some(result) = channel.try_receive() {
