@@ -38,7 +38,8 @@ pub use error::{BlockedTasklet, Deadlock, Error, TaskletExit, TaskletPanic};
 pub use idle::{Idle, IdleHook};
 pub use park::{Unparker, WaitOn, Wake, park};
 pub use scheduler::{
-    Builder, current, run, run_count, run_watchdog, schedule, set_idle_hook, spawn,
+    Builder, RunningStack, current, run, run_count, run_watchdog, schedule, set_idle_hook, spawn,
+    with_running_stack,
 };
 pub use tasklet::{State, Tasklet, TaskletInfo};
 pub use watchdog::{atomic, switch_point};

@@ -92,9 +92,10 @@ pub(crate) struct Task {
     /// How many [`Tasklet`] handles refer to it: when the last one goes and
     /// the tasklet is paused, nobody can ever run it again (rule 15).
     pub(crate) handles: Cell<usize>,
-    /// The tasklet's stack, `[lowest, highest)` address (zero for main):
-    /// debug builds check that a tasklet suspends from its own stack.
-    stack: (usize, usize),
+    /// The tasklet's stack (zero for main): debug builds check that a
+    /// tasklet suspends from its own stack, and chapter 4's overflow handler
+    /// looks for a fault in its guard page.
+    stack: StackBounds,
     /// Bumped on every park and every wake, so that an `Unparker` from an
     /// earlier park (or one that lost the race to wake) is recognised as
     /// stale: a tasklet parked on several sources wakes exactly once.
@@ -103,6 +104,15 @@ pub(crate) struct Task {
     pub(crate) waiting_on: Cell<Option<WaitOn>>,
     /// Index in the scheduler's registry of live tasklets.
     pub(crate) slot: Cell<usize>,
+}
+
+/// Where a tasklet's stack lies: `guard..bottom` is its guard page,
+/// `bottom..top` the stack itself.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct StackBounds {
+    guard: usize,
+    bottom: usize,
+    top: usize,
 }
 
 impl Task {
@@ -116,7 +126,7 @@ impl Task {
             yielder: Cell::new(std::ptr::null()),
             raise: Cell::new(None),
             handles: Cell::new(0),
-            stack: (0, 0),
+            stack: StackBounds::default(),
             park_generation: Cell::new(0),
             wake: Cell::new(None),
             waiting_on: Cell::new(None),
@@ -126,7 +136,7 @@ impl Task {
 
     /// Makes this `Task` the record of a new tasklet with `body`, field by
     /// field (a spare one is rewritten in place, not moved).
-    fn reset(&mut self, body: Body, name: Option<Box<str>>, stack: (usize, usize)) {
+    fn reset(&mut self, body: Body, name: Option<Box<str>>, stack: StackBounds) {
         self.id = body.id();
         self.name = name;
         *self.state.get_mut() = State::Scheduled;
@@ -166,7 +176,7 @@ impl Task {
             let marker = 0u8; // a local: its address is on the running stack
             let sp = std::hint::black_box(&raw const marker) as usize;
             assert!(
-                (self.stack.0..self.stack.1).contains(&sp),
+                (self.stack.guard..self.stack.top).contains(&sp),
                 "tasklet {} called the scheduler from another stack: a coroutine it \
                  resumes itself must not call schedule, park, run or switch",
                 self.describe()
@@ -444,7 +454,11 @@ impl Builder {
             other => (core.stack(size), other.map(|spare| spare.task)),
         });
         let stack = stack.map_err(Error::Stack)?;
-        let bounds = (stack.guard_start(), stack.top());
+        let bounds = StackBounds {
+            guard: stack.guard_start(),
+            bottom: stack.usable_bottom(),
+            top: stack.top(),
+        };
         let name = self.name.map(String::into_boxed_str);
         let body = move |me: *const Task| {
             Body::with_stack(stack, move |yielder, resume| {
@@ -604,6 +618,64 @@ pub fn schedule() {
 }
 // ANCHOR_END: schedule
 
+thread_local! {
+    /// The running tasklet's record, null while main runs: what a signal
+    /// handler may read (chapter 4).
+    static RUNNING: Cell<*const Task> = const { Cell::new(std::ptr::null()) };
+}
+
+/// Records the tasklet the dispatcher is about to resume (null: main).
+#[inline(always)]
+fn set_running(task: *const Task) {
+    RUNNING.set(task);
+    let yielder = if task.is_null() {
+        std::ptr::null()
+    } else {
+        // SAFETY: a non-null `task` is the record the dispatcher holds in
+        // `core.current` while it resumes it.
+        unsafe { (*task).yielder.get() }
+    };
+    CURRENT_YIELDER.set(yielder);
+}
+
+// ANCHOR: running_stack
+/// The running tasklet's stack, as a signal handler sees it.
+#[derive(Debug)]
+pub struct RunningStack<'a> {
+    /// The tasklet's id.
+    pub id: TaskletId,
+    /// Its name, if it has one.
+    pub name: Option<&'a str>,
+    /// Its guard page: a fault here is a stack overflow.
+    pub guard: std::ops::Range<usize>,
+    /// Usable bytes of its stack.
+    pub size: usize,
+}
+
+/// Calls `f` with the running tasklet's stack; `None` while main runs.
+///
+/// Async-signal-safe, for a `SIGSEGV` handler (chapter 4): it reads one
+/// thread-local and the running tasklet's record, and allocates nothing,
+/// locks nothing and borrows nothing of the scheduler's state.
+pub fn with_running_stack<R>(f: impl FnOnce(&RunningStack<'_>) -> R) -> Option<R> {
+    let task = RUNNING.get();
+    if task.is_null() {
+        return None;
+    }
+    // SAFETY: a non-null `RUNNING` is the running tasklet's record, which
+    // `core.current` keeps alive while it runs; these fields are written
+    // only when the tasklet is spawned.
+    let task = unsafe { &*task };
+    let stack = task.stack;
+    Some(f(&RunningStack {
+        id: task.id,
+        name: task.name.as_deref(),
+        guard: stack.guard..stack.bottom,
+        size: stack.top - stack.bottom,
+    }))
+}
+// ANCHOR_END: running_stack
+
 /// The running tasklet's yielder; null while main (or the idle hook) runs.
 #[inline(always)]
 pub(crate) fn current_yielder() -> *const Yielder<Resume, Switch> {
@@ -715,7 +787,7 @@ pub(crate) fn main_wait(until: Until) -> Result<(), Deadlock> {
     let main = main_task();
     // Main runs again, and leaves the ring or its park: it has something to
     // handle now. Anything that woke it meanwhile is forgotten.
-    CURRENT_YIELDER.set(std::ptr::null());
+    set_running(std::ptr::null());
     with_core(|core| {
         core.make_main_current();
         core.main_in_run = false;
@@ -778,7 +850,7 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
             })
         });
         let Some(task) = next else {
-            CURRENT_YIELDER.set(std::ptr::null());
+            set_running(std::ptr::null());
             match (idle(), until) {
                 (Ok(Idle::Woke), _) => continue,
                 (Ok(Idle::Nothing), Until::Idle) => return Ok(()),
@@ -794,7 +866,7 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
         let (task, body) = unsafe { (&*task, &mut *(*task).body.get()) };
         let Some(body) = body else {
             // Only main has no body: main's turn.
-            CURRENT_YIELDER.set(std::ptr::null());
+            set_running(std::ptr::null());
             match until {
                 Until::MainsTurn => return Ok(()),
                 Until::Idle => {
@@ -803,7 +875,7 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
                 }
             }
         };
-        CURRENT_YIELDER.set(task.yielder.get());
+        set_running(task);
         watchdog::new_turn();
         let resume = match task.raise.take() {
             None => Resume::Go,
@@ -823,7 +895,7 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
                     current.state.set(State::Paused);
                     core.interrupted = Some(current);
                 });
-                CURRENT_YIELDER.set(std::ptr::null());
+                set_running(std::ptr::null());
                 return Ok(());
             }
             Step::Finished => {
@@ -840,7 +912,7 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
                 let tasklet = task.describe();
                 retire(task);
                 drop(scheduler.core.with(Core::take_current));
-                CURRENT_YIELDER.set(std::ptr::null());
+                set_running(std::ptr::null());
                 return Err(Interrupt::Panic(TaskletPanic::new(tasklet, payload)));
             }
         }

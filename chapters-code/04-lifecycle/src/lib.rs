@@ -35,10 +35,12 @@
 //! [`Tasklet::raise`]: ch02_scheduler::Tasklet::raise
 
 pub mod kill;
+pub mod overflow;
 pub mod select;
 pub mod time;
 
 pub use ch02_scheduler::{TaskletExit, atomic, run_watchdog, switch_point};
 pub use kill::Kill;
+pub use overflow::install_overflow_handler;
 pub use select::{SelectError, receive_timeout, select};
 pub use time::{Clock, SystemClock, VirtualClock, sleep};
