@@ -1023,14 +1023,26 @@ fn deadlock_report() -> Deadlock {
     })
 }
 
-/// Rearranges the ring so that `target` runs next and the caller after the
-/// tasklets that were queued behind `target` (rule 5), then switches.
-/// `keep_caller` is false for `switch`, which leaves the caller paused.
+/// Where the caller of `run_target` goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Caller {
+    /// After the tasklets that were queued behind the target (`run`, rule 5).
+    Rotate,
+    /// Nowhere: it is left paused (`switch`).
+    Pause,
+    /// Right after the target, the rest of the ring untouched (`raise`:
+    /// nobody else runs before the caller, rule 14).
+    Next,
+}
+
+/// Rearranges the ring so that `target` runs next and the caller goes where
+/// `caller` says, then switches.
 pub(crate) fn run_target(
     target: &Rc<Task>,
-    keep_caller: bool,
+    placement: Caller,
     call: &'static str,
 ) -> Result<(), Error> {
+    let keep_caller = placement != Caller::Pause;
     if std::thread::panicking() {
         return Err(Error::Unwinding { call });
     }
@@ -1043,7 +1055,17 @@ pub(crate) fn run_target(
         if Rc::ptr_eq(&caller, target) {
             return Ok(None);
         }
-        match core.ring.iter().position(|t| Rc::ptr_eq(t, target)) {
+        let at = core.ring.iter().position(|t| Rc::ptr_eq(t, target));
+        if placement == Caller::Next {
+            let queued = at.and_then(|i| core.ring.remove(i));
+            core.ring.push_front(Rc::clone(&caller));
+            core.ring
+                .push_front(queued.unwrap_or_else(|| Rc::clone(target)));
+            target.state.set(State::Scheduled);
+            caller.state.set(State::Scheduled);
+            return Ok(Some(caller.yielder.get()));
+        }
+        match at {
             // The ring is a circle: its position moves to the target, and the
             // caller goes where it stood, just before the tasklets that were
             // queued ahead of the target.

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use ch01_tasklets::TaskletId;
 
 use crate::error::{Error, TaskletExit};
-use crate::scheduler::{Task, run_target, with_core};
+use crate::scheduler::{Caller, Task, run_target, with_core};
 
 // ANCHOR: state
 /// Where a tasklet is in its life.
@@ -181,7 +181,7 @@ impl Tasklet {
     /// From the main tasklet, re-raises a tasklet's panic (rule 6).
     pub fn run(&self) -> Result<(), Error> {
         self.check_can_run("run")?;
-        run_target(&self.0, true, "run")
+        run_target(&self.0, Caller::Rotate, "run")
     }
 
     /// Like [`run`](Tasklet::run), but the caller is left paused, in no
@@ -193,7 +193,7 @@ impl Tasklet {
     /// tasklet ends or blocks and nobody put main back.
     pub fn switch(&self) -> Result<(), Error> {
         self.check_can_run("switch")?;
-        run_target(&self.0, false, "switch")
+        run_target(&self.0, Caller::Pause, "switch")
     }
 
     // ANCHOR: raise
@@ -228,7 +228,7 @@ impl Tasklet {
             State::Scheduled | State::Paused => {}
         }
         self.0.raise.set(Some(payload));
-        run_target(&self.0, true, "raise")
+        run_target(&self.0, Caller::Next, "raise")
     }
     // ANCHOR_END: raise
 

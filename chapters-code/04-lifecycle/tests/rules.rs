@@ -146,6 +146,40 @@ fn rule_14_no_other_tasklet_runs_during_a_kill() {
 }
 
 #[test]
+fn rule_14_no_tasklet_queued_behind_a_runnable_victim_runs_during_the_kill() {
+    let journal: Log = Log::default();
+    let j = Rc::clone(&journal);
+    let victim = spawn(move || {
+        struct Finally(Log);
+        impl Drop for Finally {
+            fn drop(&mut self) {
+                log(&self.0, "victim unwinds");
+            }
+        }
+        let _finally = Finally(j);
+        loop {
+            schedule();
+        }
+    });
+    victim.run().unwrap(); // started; back in the queue
+    let j = Rc::clone(&journal);
+    spawn(move || log(&j, "queued behind it"));
+    log(&journal, "kill starts");
+    victim.kill().unwrap();
+    log(&journal, "kill returns");
+    run().unwrap();
+    assert_eq!(
+        *journal.borrow(),
+        [
+            "kill starts",
+            "victim unwinds",
+            "kill returns",
+            "queued behind it"
+        ]
+    );
+}
+
+#[test]
 fn rule_14_a_tasklet_killing_itself_unwinds_at_once() {
     let reached = Rc::new(Cell::new(false));
     let flag = Rc::clone(&reached);
