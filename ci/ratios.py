@@ -7,6 +7,7 @@ Run the benchmarks first (by hand; CI only compiles them):
     cargo bench -p ch02-scheduler --bench scheduler
     cargo bench -p ch02-scheduler --bench hackysack
     cargo bench -p ch03-channels --bench channels
+    cargo bench -p ch04-lifecycle --bench lifecycle
     python3 ci/ratios.py                  # prints the ratios
     python3 ci/ratios.py --markdown book/measured   # what the book includes
 
@@ -33,6 +34,9 @@ RATIOS = [
     ("thread spawn+join / tasklet spawn+run", "spawn_and_run/thread", "spawn_and_run/tasklet", (">=", 1000)),
     ("fresh DefaultStack / pooled stack reused", "stack/fresh_default_stack", "stack/pooled_reuse", None),
     ("channel ping-pong round trip / raw resume+suspend", "channel/ping_pong", "channel/raw_resume_suspend", ("<=", 16)),
+    ("kill of a blocked tasklet / one panic caught", "kill/blocked", "kill/resume_unwind_and_catch", None),
+    ("round trip, select over 2 / plain receive", "select/round_trip/2", "select/round_trip/receive", None),
+    ("round trip, select over 8 / plain receive", "select/round_trip/8", "select/round_trip/receive", None),
 ]
 
 
@@ -81,7 +85,9 @@ def markdown(folder: Path) -> None:
     t = {k: median_ns(k) for k in [
         "stack/fresh_default_stack", "stack/pooled_reuse", "switch/raw_resume_suspend",
         "switch/trampoline", "switch/schedule", "spawn_and_run/tasklet", "spawn_and_run/thread",
-        "channel/raw_resume_suspend", "channel/ping_pong"]}
+        "channel/raw_resume_suspend", "channel/ping_pong", "kill/blocked",
+        "kill/resume_unwind_and_catch", "select/raw_resume_suspend", "select/round_trip/receive",
+        "select/round_trip/2", "select/round_trip/8"]}
     missing = [k for k, v in t.items() if v is None]
     if missing:
         raise SystemExit(f"not measured yet: {', '.join(missing)}; run the benchmarks first")
@@ -113,6 +119,23 @@ def markdown(folder: Path) -> None:
         + f"\n\nOne round trip costs **{ping_pong / raw:.0f}×** a raw resume+suspend pair "
         + "measured in the same run.\n\n"
         + footer(["cargo bench -p ch03-channels --bench channels"]) + "\n")
+    kill, unwind = t["kill/blocked"], t["kill/resume_unwind_and_catch"]
+    (folder / "kill.md").write_text(
+        table([("`kill` of a tasklet blocked on a channel", human(kill)),
+               ("one `resume_unwind` caught by `catch_unwind`, on the thread's stack", human(unwind))])
+        + f"\n\nA kill costs **{kill / unwind:.1f}×** one panic caught a few frames up.\n\n"
+        + footer(["cargo bench -p ch04-lifecycle --bench lifecycle"]) + "\n")
+    raw, plain = t["select/raw_resume_suspend"], t["select/round_trip/receive"]
+    two, eight = t["select/round_trip/2"], t["select/round_trip/8"]
+    (folder / "select.md").write_text(
+        table([("raw corosensei resume + suspend", human(raw)),
+               ("round trip, plain `receive`", human(plain)),
+               ("round trip, `select` over 2 channels", human(two)),
+               ("round trip, `select` over 8 channels", human(eight))])
+        + f"\n\nOver 2 channels a round trip costs {two / plain:.2f}× the plain one, over 8 "
+        + f"{eight / plain:.2f}× ({plain / raw:.0f}×, {two / raw:.0f}× and {eight / raw:.0f}× a raw "
+        + "resume+suspend pair).\n\n"
+        + footer(["cargo bench -p ch04-lifecycle --bench lifecycle"]) + "\n")
     games = {}
     for path in CRITERION.glob("hackysack/*/*/new/estimates.json"):
         kind, players = path.parts[-4], int(path.parts[-3])
