@@ -26,19 +26,16 @@ use crate::park::{WaitOn, Wake};
 use crate::tasklet::{State, Tasklet, TaskletInfo};
 use crate::watchdog;
 
-/// What a tasklet's coroutine is, seen from the scheduler: a resume says
-/// whether to go on or to unwind; a suspend says where the tasklet goes
-/// next.
-pub(crate) type Body = ch01_tasklets::Tasklet<Resume, Switch>;
+/// What a tasklet's coroutine is, seen from the scheduler: nothing goes in
+/// on a resume; a suspend says where the tasklet goes next.
+pub(crate) type Body = ch01_tasklets::Tasklet<(), Switch>;
 
 // ANCHOR: resume
-/// What the dispatcher tells a tasklet it resumes.
-pub(crate) enum Resume {
-    /// Carry on from where you suspended.
-    Go,
-    /// Unwind from where you suspended, with this panic payload
-    /// ([`Tasklet::raise`]; a kill raises [`TaskletExit`]).
-    Raise(Box<dyn Any + Send>),
+thread_local! {
+    /// Set by the dispatcher when the tasklet it resumes must unwind
+    /// ([`Tasklet::raise`]; a kill raises [`TaskletExit`]): the suspend it
+    /// returns from checks it.
+    static UNWIND: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Suspends the running tasklet through its yielder, then, once resumed,
@@ -49,17 +46,21 @@ pub(crate) enum Resume {
 /// `yielder` is the running tasklet's yielder: it lives on the tasklet's
 /// stack for as long as its body runs.
 #[inline(always)]
-pub(crate) unsafe fn suspend(yielder: *const Yielder<Resume, Switch>, switch: Switch) {
+pub(crate) unsafe fn suspend(yielder: *const Yielder<(), Switch>, switch: Switch) {
     // SAFETY: the caller promises `yielder` is the running tasklet's.
-    if let Resume::Raise(payload) = unsafe { (*yielder).suspend(switch) } {
-        raised(payload);
+    unsafe { (*yielder).suspend(switch) };
+    if UNWIND.get() {
+        unwind();
     }
 }
 
+/// Unwinds the running tasklet with the payload raised in it.
 #[cold]
 #[inline(never)]
-fn raised(payload: Box<dyn Any + Send>) -> ! {
-    resume_unwind(payload)
+fn unwind() -> ! {
+    UNWIND.set(false);
+    let payload = with_core(|core| core.current().raise.take());
+    resume_unwind(payload.unwrap_or_else(|| Box::new(TaskletExit)))
 }
 // ANCHOR_END: resume
 
@@ -86,9 +87,11 @@ pub(crate) struct Task {
     /// Only the dispatcher touches it, and never while it runs.
     pub(crate) body: UnsafeCell<Option<Body>>,
     /// Set when the body first runs; what `schedule` suspends through.
-    pub(crate) yielder: Cell<*const Yielder<Resume, Switch>>,
+    pub(crate) yielder: Cell<*const Yielder<(), Switch>>,
     /// A panic payload to unwind with at the next resume ([`Tasklet::raise`]).
     pub(crate) raise: Cell<Option<Box<dyn Any + Send>>>,
+    /// Whether `raise` holds a payload, readable without taking it.
+    pub(crate) raising: Cell<bool>,
     /// How many [`Tasklet`] handles refer to it: when the last one goes and
     /// the tasklet is paused, nobody can ever run it again (rule 15).
     pub(crate) handles: Cell<usize>,
@@ -125,6 +128,7 @@ impl Task {
             body: UnsafeCell::new(None),
             yielder: Cell::new(std::ptr::null()),
             raise: Cell::new(None),
+            raising: Cell::new(false),
             handles: Cell::new(0),
             stack: StackBounds::default(),
             park_generation: Cell::new(0),
@@ -143,6 +147,7 @@ impl Task {
         *self.body.get_mut() = Some(body);
         *self.yielder.get_mut() = std::ptr::null();
         *self.raise.get_mut() = None;
+        *self.raising.get_mut() = false;
         *self.handles.get_mut() = 0;
         self.stack = stack;
         *self.park_generation.get_mut() = 0;
@@ -272,7 +277,7 @@ impl CoreCell {
 thread_local! {
     /// The running tasklet's yielder, null while main runs: all that a
     /// tasklet's `schedule` needs, so that it touches nothing else.
-    static CURRENT_YIELDER: Cell<*const Yielder<Resume, Switch>> = const { Cell::new(std::ptr::null()) };
+    static CURRENT_YIELDER: Cell<*const Yielder<(), Switch>> = const { Cell::new(std::ptr::null()) };
 }
 
 thread_local! {
@@ -461,7 +466,7 @@ impl Builder {
         };
         let name = self.name.map(String::into_boxed_str);
         let body = move |me: *const Task| {
-            Body::with_stack(stack, move |yielder, resume| {
+            Body::with_stack(stack, move |yielder, ()| {
                 // SAFETY: `me` points to this tasklet's `Task`, which is
                 // built by the time its body first runs (a tasklet runs only
                 // once spawned), and which the registry of live tasklets
@@ -469,8 +474,8 @@ impl Builder {
                 unsafe { (*me).yielder.set(yielder) };
                 CURRENT_YIELDER.set(yielder);
                 // Killed before it started: `f` never runs (rule 14).
-                if let Resume::Raise(payload) = resume {
-                    resume_unwind(payload);
+                if UNWIND.get() {
+                    unwind();
                 }
                 f()
             })
@@ -604,7 +609,6 @@ pub fn schedule() {
         // give up control: it must finish unwinding first.
         return;
     }
-    crate::switch_point();
     let yielder = CURRENT_YIELDER.get();
     if yielder.is_null() {
         main_schedule();
@@ -678,7 +682,7 @@ pub fn with_running_stack<R>(f: impl FnOnce(&RunningStack<'_>) -> R) -> Option<R
 
 /// The running tasklet's yielder; null while main (or the idle hook) runs.
 #[inline(always)]
-pub(crate) fn current_yielder() -> *const Yielder<Resume, Switch> {
+pub(crate) fn current_yielder() -> *const Yielder<(), Switch> {
     CURRENT_YIELDER.get()
 }
 
@@ -747,7 +751,7 @@ pub fn run() -> Result<(), Error> {
 
 // ANCHOR: run_watchdog
 /// Like [`run`], with a watchdog: a tasklet that passes `budget` switch
-/// points in one turn (channel operations, `schedule`; see
+/// points in one turn (channel operations, `select`; see
 /// [`switch_point`](crate::switch_point)) without giving up control is
 /// interrupted, taken out of the run queue (paused), and returned. `None`
 /// means every tasklet finished or blocked, as with `run`.
@@ -877,11 +881,8 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
         };
         set_running(task);
         watchdog::new_turn();
-        let resume = match task.raise.take() {
-            None => Resume::Go,
-            Some(payload) => Resume::Raise(payload),
-        };
-        match body.resume(resume) {
+        UNWIND.set(task.raising.replace(false));
+        match body.resume(()) {
             Step::Yielded(Switch::Requeue) => scheduler.core.with(|core| {
                 let current = core.take_current();
                 current.state.set(State::Scheduled);

@@ -63,6 +63,7 @@ impl Drop for Tasklet {
         self.0.handles.set(handles);
         if handles == 0 && self.0.state.get() == State::Paused {
             self.0.raise.set(Some(Box::new(TaskletExit)));
+            self.0.raising.set(true);
             self.0.state.set(State::Scheduled);
             with_core(|core| core.ring.push_front(Rc::clone(&self.0)));
         }
@@ -228,6 +229,7 @@ impl Tasklet {
             State::Scheduled | State::Paused => {}
         }
         self.0.raise.set(Some(payload));
+        self.0.raising.set(true);
         run_target(&self.0, Caller::Next, "raise")
     }
     // ANCHOR_END: raise

@@ -39,7 +39,7 @@ pub(crate) fn new_turn() {
 /// Counts one switch point against the running tasklet's budget; when it
 /// is spent, the tasklet is interrupted here and handed to
 /// [`run_watchdog`](crate::run_watchdog), unless it is inside [`atomic`].
-/// Channel operations and `schedule` call it; so may any long computation
+/// Channel operations and `select` call it; so may any long computation
 /// that wants to be interruptible.
 #[inline(always)]
 pub fn switch_point() {
