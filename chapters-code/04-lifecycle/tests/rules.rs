@@ -337,3 +337,26 @@ fn rule_15_a_blocked_tasklet_keeps_its_channel_alive_until_the_thread_ends() {
         "unwound when the thread's scheduler went"
     );
 }
+
+#[test]
+fn a_panicking_tasklet_leaks_nothing_and_the_others_stay_queued() {
+    let drops = DropCounter::default();
+    let token = drops.token();
+    ch02_scheduler::Builder::new()
+        .name("doomed")
+        .spawn(move || {
+            let _token = token;
+            std::panic::resume_unwind(Box::new("boom")); // a panic, without the hook's message
+        })
+        .unwrap();
+    let bystander_ran = Rc::new(Cell::new(false));
+    let ran = Rc::clone(&bystander_ran);
+    spawn(move || ran.set(true));
+    let payload = catch_unwind(AssertUnwindSafe(run)).expect_err("re-raised in main");
+    let panic = payload.downcast::<TaskletPanic>().expect("a TaskletPanic");
+    assert_eq!(panic.tasklet.name.as_deref(), Some("doomed"));
+    assert_eq!(drops.dropped(), 1, "its stack was unwound");
+    assert!(!bystander_ran.get(), "still queued (rule 6)");
+    run().unwrap();
+    assert!(bystander_ran.get());
+}
