@@ -191,7 +191,7 @@ pub fn wake_at(deadline: Duration, unparker: Unparker) {
 ///
 /// # Errors
 ///
-/// As for [`park`]: a deadlock cannot happen (the timer will fire), but an
+/// As for [`park()`]: a deadlock cannot happen (the timer will fire), but an
 /// unwinding tasklet cannot sleep.
 pub fn sleep(duration: Duration) -> Result<(), Error> {
     if duration.is_zero() {
