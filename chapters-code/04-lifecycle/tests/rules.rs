@@ -112,30 +112,43 @@ fn rule_14_the_main_tasklet_cannot_be_killed() {
     ));
 }
 
+/// The victim's `finally`: logs when its stack unwinds.
+struct Finally(Log);
+
+impl Drop for Finally {
+    fn drop(&mut self) {
+        log(&self.0, "victim unwinds");
+    }
+}
+
+/// Queues a bystander that logs `line`, kills `victim` between two lines of
+/// the journal, runs the rest, and returns the journal.
+fn kill_then_run(
+    victim: &ch02_scheduler::Tasklet,
+    journal: &Log,
+    line: &'static str,
+) -> Vec<String> {
+    let j = Rc::clone(journal);
+    spawn(move || log(&j, line));
+    log(journal, "kill starts");
+    victim.kill().unwrap();
+    log(journal, "kill returns");
+    run().unwrap();
+    journal.borrow().clone()
+}
+
 #[test]
 fn rule_14_no_other_tasklet_runs_during_a_kill() {
     let journal: Log = Log::default();
     let channel: Channel<()> = Channel::new();
     let (rx, j) = (channel.clone(), Rc::clone(&journal));
     let victim = spawn(move || {
-        struct Finally(Log);
-        impl Drop for Finally {
-            fn drop(&mut self) {
-                log(&self.0, "victim unwinds");
-            }
-        }
         let _finally = Finally(j);
         let _ = rx.receive();
     });
-    run().unwrap();
-    let j = Rc::clone(&journal);
-    spawn(move || log(&j, "bystander runs"));
-    log(&journal, "kill starts");
-    victim.kill().unwrap();
-    log(&journal, "kill returns");
-    run().unwrap();
+    run().unwrap(); // the victim blocks
     assert_eq!(
-        *journal.borrow(),
+        kill_then_run(&victim, &journal, "bystander runs"),
         [
             "kill starts",
             "victim unwinds",
@@ -150,26 +163,14 @@ fn rule_14_no_tasklet_queued_behind_a_runnable_victim_runs_during_the_kill() {
     let journal: Log = Log::default();
     let j = Rc::clone(&journal);
     let victim = spawn(move || {
-        struct Finally(Log);
-        impl Drop for Finally {
-            fn drop(&mut self) {
-                log(&self.0, "victim unwinds");
-            }
-        }
         let _finally = Finally(j);
         loop {
             schedule();
         }
     });
     victim.run().unwrap(); // started; back in the queue
-    let j = Rc::clone(&journal);
-    spawn(move || log(&j, "queued behind it"));
-    log(&journal, "kill starts");
-    victim.kill().unwrap();
-    log(&journal, "kill returns");
-    run().unwrap();
     assert_eq!(
-        *journal.borrow(),
+        kill_then_run(&victim, &journal, "queued behind it"),
         [
             "kill starts",
             "victim unwinds",
