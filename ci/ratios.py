@@ -8,6 +8,7 @@ Run the benchmarks first (by hand; CI only compiles them):
     cargo bench -p ch02-scheduler --bench hackysack
     cargo bench -p ch03-channels --bench channels
     cargo bench -p ch04-lifecycle --bench lifecycle
+    cargo bench -p ch05-boss-worker --bench mandelbrot
     python3 ci/ratios.py                  # prints the ratios
     python3 ci/ratios.py --markdown book/measured   # what the book includes
 
@@ -37,6 +38,7 @@ RATIOS = [
     ("kill of a blocked tasklet / one panic caught", "kill/blocked", "kill/resume_unwind_and_catch", None),
     ("round trip, select over 2 / plain receive", "select/round_trip/2", "select/round_trip/receive", None),
     ("round trip, select over 8 / plain receive", "select/round_trip/8", "select/round_trip/receive", None),
+    ("Mandelbrot on one thread: pool of 8 tasklets / plain loop", "mandelbrot_one_thread/pool/8", "mandelbrot_one_thread/loop", None),
 ]
 
 
@@ -87,7 +89,8 @@ def markdown(folder: Path) -> None:
         "switch/trampoline", "switch/schedule", "spawn_and_run/tasklet", "spawn_and_run/thread",
         "channel/raw_resume_suspend", "channel/ping_pong", "kill/blocked",
         "kill/resume_unwind_and_catch", "select/raw_resume_suspend", "select/round_trip/receive",
-        "select/round_trip/2", "select/round_trip/8"]}
+        "select/round_trip/2", "select/round_trip/8", "mandelbrot_one_thread/loop",
+        "mandelbrot_one_thread/pool/1", "mandelbrot_one_thread/pool/8"]}
     missing = [k for k, v in t.items() if v is None]
     if missing:
         raise SystemExit(f"not measured yet: {', '.join(missing)}; run the benchmarks first")
@@ -136,6 +139,14 @@ def markdown(folder: Path) -> None:
         + f"{eight / plain:.2f}× ({plain / raw:.0f}×, {two / raw:.0f}× and {eight / raw:.0f}× a raw "
         + "resume+suspend pair).\n\n"
         + footer(["cargo bench -p ch04-lifecycle --bench lifecycle"]) + "\n")
+    plain, one, eight = (t[f"mandelbrot_one_thread/{k}"] for k in ("loop", "pool/1", "pool/8"))
+    (folder / "mandelbrot_one_thread.md").write_text(
+        table([("a plain loop over the rows", human(plain)),
+               ("a pool of 1 worker tasklet, one row per job", human(one)),
+               ("a pool of 8 worker tasklets", human(eight))])
+        + f"\n\nEight workers take {eight / plain:.2f}× the time of the plain loop: on one thread, "
+        + "work that never waits gains nothing from tasklets.\n\n"
+        + footer(["cargo bench -p ch05-boss-worker --bench mandelbrot"]) + "\n")
     games = {}
     for path in CRITERION.glob("hackysack/*/*/new/estimates.json"):
         kind, players = path.parts[-4], int(path.parts[-3])

@@ -18,6 +18,7 @@
 //! );
 //! ```
 
+pub mod mandelbrot;
 pub mod pool;
 
 pub use pool::{JobId, Outcome, Pool, PoolError, Report};
