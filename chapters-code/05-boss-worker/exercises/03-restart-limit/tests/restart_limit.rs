@@ -1,0 +1,56 @@
+//! Chapter 5, exercise 3: `supervise` restarts a body that panics, up to
+//! its limit, reports how many restarts it took or why it gave up, and
+//! does not restart a body that was killed.
+
+use std::panic::panic_any;
+
+use ch02_scheduler::current;
+use ch05_ex_restart_limit::{GaveUp, supervise};
+
+/// Panics without the panic hook's message on stderr.
+fn fail(message: &'static str) -> ! {
+    panic_any(message)
+}
+
+#[test]
+fn a_body_that_returns_needs_no_restart() {
+    assert_eq!(supervise(3, |_| {}), Ok(0));
+}
+
+#[test]
+fn a_body_that_fails_twice_is_restarted_twice() {
+    let outcome = supervise(3, |attempt| {
+        if attempt < 2 {
+            fail("not yet");
+        }
+    });
+    assert_eq!(outcome, Ok(2));
+}
+
+#[test]
+fn the_supervisor_gives_up_after_its_limit() {
+    let outcome = supervise(2, |_| fail("always broken"));
+    assert_eq!(
+        outcome,
+        Err(GaveUp {
+            restarts: 2,
+            message: "always broken".to_owned()
+        })
+    );
+}
+
+#[test]
+fn a_kill_is_not_a_crash() {
+    let outcome = supervise(5, |attempt| {
+        if attempt == 1 {
+            let _ = kill_self();
+        }
+        fail("first attempt fails");
+    });
+    assert_eq!(outcome, Err(GaveUp::killed(1)));
+}
+
+/// Kills the current tasklet (it unwinds with `TaskletExit`).
+fn kill_self() -> Result<(), ch02_scheduler::Error> {
+    current().raise(Box::new(ch02_scheduler::TaskletExit))
+}
