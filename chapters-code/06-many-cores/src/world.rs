@@ -1,0 +1,292 @@
+//! Waking a tasklet from another thread, and deciding, under one lock,
+//! when no thread can make progress any more.
+//!
+//! A tasklet never leaves its thread (rule 17). To wake one from another
+//! thread, the waker leaves a note in the owner thread's *inbox*, and the
+//! owner's scheduler unparks the tasklet itself: when it polls, between
+//! tasklets, or in its idle hook, where a thread with nothing to run sleeps
+//! until a note comes.
+//!
+//! Every thread that takes part (that has used a cross-thread channel) is
+//! a *member*. A member asleep in its idle hook, with tasklets still
+//! waiting on other threads, is *idle*. When every member is idle and every
+//! inbox is empty, nobody can ever wake anyone: that is a deadlock, and it
+//! is decided under the one lock that guards all of this, so that no note
+//! can be on its way meanwhile.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::{Condvar, LazyLock, Mutex, MutexGuard};
+
+use ch02_scheduler::{Idle, IdleHook, Unparker, Wake, set_idle_hook};
+use slab::Slab;
+
+/// A member thread's number.
+type ThreadKey = u64;
+
+/// What the one lock guards.
+#[derive(Default)]
+struct World {
+    /// Notes for each member: the tasklets to wake there.
+    inboxes: HashMap<ThreadKey, Vec<(usize, Wake)>>,
+    /// Member threads.
+    members: usize,
+    /// Members asleep in their idle hook.
+    idle: usize,
+    /// Bumped when a deadlock is declared: the idle members give up.
+    deadlocks: u64,
+    next_key: ThreadKey,
+}
+
+struct Shared {
+    world: Mutex<World>,
+    /// Idle members sleep on it; a note, a departure or a deadlock wakes
+    /// them all, and each looks at its own inbox.
+    wake_up: Condvar,
+}
+
+static SHARED: LazyLock<Shared> = LazyLock::new(|| Shared {
+    world: Mutex::new(World::default()),
+    wake_up: Condvar::new(),
+});
+
+fn world() -> MutexGuard<'static, World> {
+    // A panic while holding the lock cannot leave the world inconsistent
+    // (every update is a few plain assignments): go on.
+    SHARED
+        .world
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// This thread's membership: its key and the tasklets waiting here for a
+/// note from another thread.
+struct Membership {
+    key: ThreadKey,
+    waiting: Slab<Unparker>,
+}
+
+impl Drop for Membership {
+    /// A thread that ends leaves the world; the others look again whether
+    /// they can still be woken.
+    fn drop(&mut self) {
+        let mut world = world();
+        world.members -= 1;
+        world.inboxes.remove(&self.key);
+        check_deadlock(&mut world);
+        drop(world);
+        SHARED.wake_up.notify_all();
+    }
+}
+
+thread_local! {
+    static MEMBERSHIP: RefCell<Option<Membership>> = const { RefCell::new(None) };
+}
+
+/// Makes this thread a member, on first use, and installs the idle hook
+/// that sleeps until a note comes. Every cross-thread channel operation
+/// joins: a thread that might wake another must count as able to move.
+pub(crate) fn join() -> ThreadKey {
+    if let Some(key) = MEMBERSHIP.with_borrow(|m| m.as_ref().map(|m| m.key)) {
+        return key;
+    }
+    let key = new_member();
+    adopt(key);
+    key
+}
+
+/// Counts one more member, and gives it its key.
+fn new_member() -> ThreadKey {
+    let mut world = world();
+    world.members += 1;
+    world.next_key += 1;
+    world.next_key
+}
+
+// ANCHOR: spawn_thread
+/// Starts a thread that is a member from its first instant, counted before
+/// this call returns. A thread started otherwise joins only when it first
+/// uses a cross-thread channel; until then, the others could conclude that
+/// nobody can wake them while it is still on its way.
+///
+/// # Errors
+///
+/// What `std::thread::Builder::spawn` reports: the system would not start
+/// another thread.
+pub fn spawn_thread<F, R>(f: F) -> std::io::Result<std::thread::JoinHandle<R>>
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: Send + 'static,
+{
+    let key = new_member();
+    let started = std::thread::Builder::new().spawn(move || {
+        adopt(key);
+        f()
+    });
+    if started.is_err() {
+        let mut world = world();
+        world.members -= 1;
+        check_deadlock(&mut world);
+        drop(world);
+        SHARED.wake_up.notify_all();
+    }
+    started
+}
+// ANCHOR_END: spawn_thread
+
+/// Makes this thread the member `key`, and installs its idle hook.
+fn adopt(key: ThreadKey) {
+    MEMBERSHIP.with_borrow_mut(|m| {
+        *m = Some(Membership {
+            key,
+            waiting: Slab::new(),
+        })
+    });
+    let previous = set_idle_hook(None);
+    set_idle_hook(Some(Box::new(WorldHook { previous })));
+}
+
+// ANCHOR: remote
+/// The right to wake one park of one tasklet from any thread: a `Send`
+/// handle to an [`Unparker`], which itself never leaves its thread.
+#[derive(Clone, Debug)]
+pub struct RemoteUnparker {
+    thread: ThreadKey,
+    token: usize,
+}
+
+impl RemoteUnparker {
+    /// Hands `unparker` to the world: it stays in this thread, and the
+    /// returned handle can wake it from anywhere, once.
+    pub fn new(unparker: Unparker) -> RemoteUnparker {
+        let thread = join();
+        let token = MEMBERSHIP
+            .with_borrow_mut(|m| m.as_mut().expect("joined above").waiting.insert(unparker));
+        RemoteUnparker { thread, token }
+    }
+
+    /// Leaves a note for the owner thread to wake the tasklet with `wake`,
+    /// and wakes the owner if it sleeps. From the owner thread itself, the
+    /// tasklet is woken at once.
+    pub fn unpark(&self, wake: Wake) {
+        if MEMBERSHIP.with_borrow(|m| m.as_ref().map(|m| m.key)) == Some(self.thread) {
+            deliver(vec![(self.token, wake)]);
+            return;
+        }
+        let mut world = world();
+        if let Some(inbox) = world.inboxes.get_mut(&self.thread) {
+            inbox.push((self.token, wake));
+        } else {
+            world.inboxes.insert(self.thread, vec![(self.token, wake)]);
+        }
+        drop(world);
+        SHARED.wake_up.notify_all();
+    }
+
+    /// Forgets the park, on the owner thread, if it ended some other way
+    /// (a kill): a note that comes later finds nothing to wake.
+    pub fn cancel(&self) {
+        MEMBERSHIP.with_borrow_mut(|m| {
+            if let Some(m) = m.as_mut().filter(|m| m.key == self.thread) {
+                m.waiting.try_remove(self.token);
+            }
+        });
+    }
+}
+// ANCHOR_END: remote
+
+/// Wakes the tasklets named in `notes`, on their own thread.
+fn deliver(notes: Vec<(usize, Wake)>) -> bool {
+    let unparkers: Vec<(Unparker, Wake)> = MEMBERSHIP.with_borrow_mut(|m| {
+        let Some(m) = m.as_mut() else {
+            return Vec::new();
+        };
+        notes
+            .into_iter()
+            .filter_map(|(token, wake)| m.waiting.try_remove(token).map(|u| (u, wake)))
+            .collect()
+    });
+    let mut woke = false;
+    for (unparker, wake) in unparkers {
+        woke |= unparker.unpark(wake);
+    }
+    woke
+}
+
+/// Takes this thread's notes out of the world.
+fn take_notes(world: &mut World, key: ThreadKey) -> Vec<(usize, Wake)> {
+    world
+        .inboxes
+        .get_mut(&key)
+        .map(std::mem::take)
+        .unwrap_or_default()
+}
+
+/// Declares a deadlock if every member is idle and no note is on its way.
+fn check_deadlock(world: &mut World) {
+    let quiet = world.inboxes.values().all(Vec::is_empty);
+    if world.members > 0 && world.idle == world.members && quiet {
+        world.deadlocks += 1;
+    }
+}
+
+// ANCHOR: hook
+/// The idle hook of a member thread.
+struct WorldHook {
+    previous: Option<Box<dyn IdleHook>>,
+}
+
+impl IdleHook for WorldHook {
+    fn wait(&mut self) -> Idle {
+        let Some(key) = MEMBERSHIP.with_borrow(|m| m.as_ref().map(|m| m.key)) else {
+            return Idle::Nothing;
+        };
+        let mut world = world();
+        let deadlocks = world.deadlocks;
+        loop {
+            let notes = take_notes(&mut world, key);
+            if !notes.is_empty() {
+                drop(world);
+                if deliver(notes) {
+                    return Idle::Woke;
+                }
+                world = self::world();
+                continue;
+            }
+            let waiting = MEMBERSHIP.with_borrow(|m| m.as_ref().map_or(0, |m| m.waiting.len()));
+            if waiting == 0 || world.deadlocks != deadlocks {
+                // Nobody here waits on another thread, or nobody anywhere
+                // can wake anyone: what is left is for the hook before.
+                drop(world);
+                return match &mut self.previous {
+                    Some(previous) => previous.wait(),
+                    None => Idle::Nothing,
+                };
+            }
+            world.idle += 1;
+            check_deadlock(&mut world);
+            if world.deadlocks != deadlocks {
+                world.idle -= 1;
+                drop(world);
+                SHARED.wake_up.notify_all();
+                return Idle::Nothing;
+            }
+            world = SHARED
+                .wake_up
+                .wait(world)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            world.idle -= 1;
+        }
+    }
+
+    fn poll(&mut self) {
+        if let Some(key) = MEMBERSHIP.with_borrow(|m| m.as_ref().map(|m| m.key)) {
+            let notes = take_notes(&mut world(), key);
+            deliver(notes);
+        }
+        if let Some(previous) = &mut self.previous {
+            previous.poll();
+        }
+    }
+}
+// ANCHOR_END: hook

@@ -1,0 +1,303 @@
+//! Channels between threads: unbuffered rendezvous, like chapter 3's, for
+//! values that may cross threads (`T: Send`).
+//!
+//! A separate type, so that chapter 3's channel keeps its lock-free fast
+//! path: this one takes a lock on every operation. A sender that finds a
+//! receiver waiting on another thread hands the value over and makes the
+//! receiver runnable *in its own thread*; preferences do not apply across
+//! threads (rule 17).
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use ch02_scheduler::{Error, Unparker, WaitOn, Wake, park};
+
+use crate::world::RemoteUnparker;
+
+/// What a blocked receiver finds in its slot.
+enum Message<T> {
+    Value(T),
+    Closed,
+}
+
+/// A receiver's slot, shared with the sender that fills it.
+type Slot<T> = Arc<Mutex<Option<Message<T>>>>;
+
+// ANCHOR: waiter
+/// A tasklet, on some thread, blocked on the channel.
+struct Waiter<T> {
+    id: u64,
+    waker: RemoteUnparker,
+    waiting: Waiting<T>,
+}
+
+enum Waiting<T> {
+    Sender(T),
+    Receiver(Slot<T>),
+}
+// ANCHOR_END: waiter
+
+struct State<T> {
+    waiters: VecDeque<Waiter<T>>,
+    closed: bool,
+    next_id: u64,
+}
+
+/// An unbuffered channel between tasklets on any threads. Clones are
+/// handles to the same channel, and may be sent to other threads.
+pub struct XChannel<T> {
+    state: Arc<Mutex<State<T>>>,
+}
+
+impl<T> Clone for XChannel<T> {
+    fn clone(&self) -> XChannel<T> {
+        XChannel {
+            state: Arc::clone(&self.state),
+        }
+    }
+}
+
+impl<T: Send> Default for XChannel<T> {
+    fn default() -> XChannel<T> {
+        XChannel::new()
+    }
+}
+
+impl<T> fmt::Debug for XChannel<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("XChannel").finish_non_exhaustive()
+    }
+}
+
+/// Why a cross-thread channel operation failed.
+#[derive(Debug)]
+pub enum XError<T> {
+    /// The channel is closed; a failed send hands its value back.
+    Closed(Option<T>),
+    /// No thread can make progress: every member thread waits, and no
+    /// wake-up is on its way (or another scheduler error).
+    Scheduler(Error),
+}
+
+impl<T> fmt::Display for XError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            XError::Closed(_) => write!(f, "the channel is closed"),
+            XError::Scheduler(e) => e.fmt(f),
+        }
+    }
+}
+
+impl<T: fmt::Debug> std::error::Error for XError<T> {}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock leaves a queue of waiters and a flag,
+    // each consistent after every step: go on.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl<T: Send> XChannel<T> {
+    /// A new channel.
+    pub fn new() -> XChannel<T> {
+        XChannel {
+            state: Arc::new(Mutex::new(State {
+                waiters: VecDeque::new(),
+                closed: false,
+                next_id: 0,
+            })),
+        }
+    }
+
+    // ANCHOR: send
+    /// Sends `value`, blocking the current tasklet (only it) until a
+    /// receiver on any thread takes it.
+    ///
+    /// # Errors
+    ///
+    /// [`XError::Closed`] with the value if the channel is closed;
+    /// [`XError::Scheduler`] if no thread could ever receive it.
+    pub fn send(&self, value: T) -> Result<(), XError<T>> {
+        crate::world::join();
+        let mut value = Some(value);
+        // Decided under the lock: hand the value to a waiting receiver, or
+        // queue up. A partner on another thread may come along at any
+        // moment, so the decision is taken again, under the lock, in the
+        // park's registration, rather than on what was seen before.
+        let try_now = |state: &mut State<T>| -> Option<Result<Waiter<T>, ()>> {
+            if state.closed {
+                return Some(Err(()));
+            }
+            let receiver = matches!(
+                state.waiters.front(),
+                Some(Waiter {
+                    waiting: Waiting::Receiver(_),
+                    ..
+                })
+            );
+            receiver.then(|| Ok(state.waiters.pop_front().expect("checked")))
+        };
+        // (The guard is dropped at the end of this statement, before any
+        // park: the registration takes the lock again.)
+        let now = try_now(&mut lock(&self.state));
+        let handed = match now {
+            Some(outcome) => Some(outcome),
+            None => {
+                let mut decided = None;
+                self.wait(|state, unparker| match try_now(state) {
+                    Some(outcome) => {
+                        decided = Some(outcome);
+                        unparker.unpark(Wake(0));
+                        None
+                    }
+                    None => Some(Waiting::Sender(value.take().expect("queued once"))),
+                })
+                .map_err(XError::Scheduler)?;
+                decided
+            }
+        };
+        match handed {
+            // Taken by a receiver while we waited.
+            None => Ok(()),
+            Some(Err(())) => Err(XError::Closed(value.take())),
+            Some(Ok(receiver)) => {
+                if let Waiting::Receiver(slot) = &receiver.waiting {
+                    *lock(slot) = Some(Message::Value(value.take().expect("not queued")));
+                }
+                receiver.waker.unpark(Wake(0));
+                Ok(())
+            }
+        }
+    }
+    // ANCHOR_END: send
+
+    /// Receives a value, blocking the current tasklet until a sender on any
+    /// thread gives one.
+    ///
+    /// # Errors
+    ///
+    /// [`XError::Closed`] once the channel is closed and drained;
+    /// [`XError::Scheduler`] if no thread could ever send.
+    pub fn receive(&self) -> Result<T, XError<T>> {
+        crate::world::join();
+        let try_now = |state: &mut State<T>| -> Option<Result<Waiter<T>, ()>> {
+            let sender = matches!(
+                state.waiters.front(),
+                Some(Waiter {
+                    waiting: Waiting::Sender(_),
+                    ..
+                })
+            );
+            if sender {
+                Some(Ok(state.waiters.pop_front().expect("checked")))
+            } else if state.closed {
+                Some(Err(()))
+            } else {
+                None
+            }
+        };
+        let slot: Slot<T> = Arc::default();
+        let now = try_now(&mut lock(&self.state));
+        let found = match now {
+            Some(outcome) => Some(outcome),
+            None => {
+                let mut decided = None;
+                self.wait(|state, unparker| match try_now(state) {
+                    Some(outcome) => {
+                        decided = Some(outcome);
+                        unparker.unpark(Wake(0));
+                        None
+                    }
+                    None => Some(Waiting::Receiver(Arc::clone(&slot))),
+                })
+                .map_err(XError::Scheduler)?;
+                decided
+            }
+        };
+        match found {
+            // A sender (or `close`) filled the slot while we waited.
+            None => match lock(&slot).take() {
+                Some(Message::Value(value)) => Ok(value),
+                Some(Message::Closed) | None => Err(XError::Closed(None)),
+            },
+            Some(Err(())) => Err(XError::Closed(None)),
+            Some(Ok(Waiter {
+                waker,
+                waiting: Waiting::Sender(value),
+                ..
+            })) => {
+                waker.unpark(Wake(0));
+                Ok(value)
+            }
+            Some(Ok(_)) => unreachable!("only a sender is taken"),
+        }
+    }
+
+    /// Parks the current tasklet. Under the channel's lock, `decide` either
+    /// settles the operation at once (and unparks the tasklet itself) or
+    /// says what to queue; the queued waiter stays until a partner (or
+    /// `close`) takes it out and wakes it.
+    fn wait(
+        &self,
+        decide: impl FnOnce(&mut State<T>, &Unparker) -> Option<Waiting<T>>,
+    ) -> Result<(), Error> {
+        let mut queued: Option<(u64, RemoteUnparker)> = None;
+        let outcome = park(WaitOn::new("cross-thread channel"), |unparker| {
+            let mut state = lock(&self.state);
+            let Some(waiting) = decide(&mut state, &unparker) else {
+                return;
+            };
+            let waker = RemoteUnparker::new(unparker);
+            let id = state.next_id;
+            state.next_id += 1;
+            queued = Some((id, waker.clone()));
+            state.waiters.push_back(Waiter { id, waker, waiting });
+        });
+        if outcome.is_err() {
+            // Not woken by a partner (a deadlock): leave the queue.
+            if let Some((id, waker)) = queued {
+                waker.cancel();
+                let removed = {
+                    let mut state = lock(&self.state);
+                    let at = state.waiters.iter().position(|w| w.id == id);
+                    at.and_then(|at| state.waiters.remove(at))
+                };
+                drop(removed);
+            }
+        }
+        outcome.map(|_| ())
+    }
+
+    /// Closes the channel: later sends fail; receivers drain what blocked
+    /// senders hold, then fail; blocked receivers are woken with the
+    /// "closed" error, on their threads.
+    pub fn close(&self) {
+        crate::world::join();
+        let receivers: Vec<Waiter<T>> = {
+            let mut state = lock(&self.state);
+            state.closed = true;
+            let (receivers, senders) = std::mem::take(&mut state.waiters)
+                .into_iter()
+                .partition(|w| matches!(w.waiting, Waiting::Receiver(_)));
+            state.waiters = senders;
+            receivers.into()
+        };
+        for receiver in receivers {
+            if let Waiting::Receiver(slot) = &receiver.waiting {
+                *lock(slot) = Some(Message::Closed);
+            }
+            receiver.waker.unpark(Wake(1));
+        }
+    }
+}
+
+impl<T: Send> Iterator for XChannel<T> {
+    type Item = T;
+
+    /// Receives until the channel is closed (or no thread could send).
+    fn next(&mut self) -> Option<T> {
+        self.receive().ok()
+    }
+}

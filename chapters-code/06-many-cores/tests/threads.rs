@@ -1,0 +1,125 @@
+//! Channels between threads, sleeping threads woken from elsewhere, and a
+//! deadlock reported only when no thread can move. Each test runs under a
+//! time limit, so that a bug fails instead of hanging.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use ch02_scheduler::{Builder, TaskletPanic, run, spawn};
+use ch06_many_cores::{XChannel, XError, spawn_thread};
+
+/// Runs `f` on a thread of its own and returns its result, failing the
+/// test if it takes longer than a generous limit.
+fn within_limit<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
+    let (done, result) = mpsc::channel();
+    spawn_thread(move || {
+        let _ = done.send(f());
+    })
+    .unwrap();
+    result
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the test did not finish in 30 s: a wake-up was lost")
+}
+
+/// A thread whose tasklet answers every number with its double, until
+/// `input` is closed.
+fn doubler(input: XChannel<u64>, output: XChannel<u64>) -> thread::JoinHandle<()> {
+    spawn_thread(move || {
+        spawn(move || {
+            for n in input {
+                output.send(n * 2).unwrap();
+            }
+            output.close();
+        });
+        run().unwrap();
+    })
+    .unwrap()
+}
+
+#[test]
+fn values_go_to_another_thread_and_back() {
+    within_limit(|| {
+        let (to, from) = (XChannel::new(), XChannel::new());
+        let other = doubler(to.clone(), from.clone());
+        for n in 0..1_000 {
+            to.send(n).unwrap();
+            assert_eq!(from.receive().unwrap(), n * 2);
+        }
+        to.close();
+        assert!(matches!(from.receive(), Err(XError::Closed(None))));
+        other.join().unwrap();
+    });
+}
+
+#[test]
+fn many_tasklets_on_each_side_all_get_through() {
+    within_limit(|| {
+        let (to, from) = (XChannel::new(), XChannel::new());
+        let workers: Vec<_> = (0..2).map(|_| doubler(to.clone(), from.clone())).collect();
+        for k in 0..50 {
+            let to = to.clone();
+            spawn(move || (0..20).for_each(|i| to.send(k * 20 + i).unwrap()));
+        }
+        let collected = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let (c, f) = (std::rc::Rc::clone(&collected), from.clone());
+        spawn(move || {
+            for _ in 0..1_000 {
+                let doubled = f.receive().unwrap();
+                c.borrow_mut().push(doubled);
+            }
+        });
+        run().unwrap();
+        to.close();
+        for worker in workers {
+            worker.join().unwrap();
+        }
+        let mut got = collected.borrow().clone();
+        got.sort();
+        assert_eq!(got, (0..1_000).map(|n| n * 2).collect::<Vec<_>>());
+    });
+}
+
+#[test]
+fn a_tasklet_s_panic_surfaces_from_its_own_thread_s_run() {
+    let payload = within_limit(|| {
+        spawn_thread(|| {
+            Builder::new()
+                .name("faulty")
+                .spawn(|| std::panic::resume_unwind(Box::new("broken")))
+                .unwrap();
+            let caught = catch_unwind(AssertUnwindSafe(run)).expect_err("re-raised");
+            let panic = caught.downcast::<TaskletPanic>().expect("a TaskletPanic");
+            format!("{panic}")
+        })
+        .unwrap()
+        .join()
+        .unwrap()
+    });
+    assert_eq!(payload, "tasklet #1 (faulty) panicked: broken");
+}
+
+#[test]
+fn closing_wakes_a_receiver_on_another_thread() {
+    within_limit(|| {
+        let channel = XChannel::<u32>::new();
+        let rx = channel.clone();
+        let (told, heard) = mpsc::channel();
+        let other = spawn_thread(move || {
+            spawn(move || {
+                let outcome = rx.receive();
+                told.send(matches!(outcome, Err(XError::Closed(None))))
+                    .unwrap();
+            });
+            run().unwrap();
+        })
+        .unwrap();
+        // Wait until the other thread's tasklet is blocked: a send would
+        // be taken; nothing else tells us from here.
+        thread::sleep(Duration::from_millis(50));
+        channel.close();
+        assert!(heard.recv().unwrap(), "the receiver got the closed error");
+        other.join().unwrap();
+    });
+}
