@@ -9,6 +9,7 @@ Run the benchmarks first (by hand; CI only compiles them):
     cargo bench -p ch03-channels --bench channels
     cargo bench -p ch04-lifecycle --bench lifecycle
     cargo bench -p ch05-boss-worker --bench mandelbrot
+    cargo bench -p ch06-many-cores --bench cores
     python3 ci/ratios.py                  # prints the ratios
     python3 ci/ratios.py --markdown book/measured   # what the book includes
 
@@ -39,6 +40,8 @@ RATIOS = [
     ("round trip, select over 2 / plain receive", "select/round_trip/2", "select/round_trip/receive", None),
     ("round trip, select over 8 / plain receive", "select/round_trip/8", "select/round_trip/receive", None),
     ("Mandelbrot on one thread: pool of 8 tasklets / plain loop", "mandelbrot_one_thread/pool/8", "mandelbrot_one_thread/loop", None),
+    ("Mandelbrot speed-up: one thread / two threads", "mandelbrot_cores/threads/1", "mandelbrot_cores/threads/2", (">=", 1.8)),
+    ("cross-thread round trip: XChannel / std mpsc", "cross_thread_round_trip/xchannel", "cross_thread_round_trip/std_mpsc", None),
 ]
 
 
@@ -90,7 +93,8 @@ def markdown(folder: Path) -> None:
         "channel/raw_resume_suspend", "channel/ping_pong", "kill/blocked",
         "kill/resume_unwind_and_catch", "select/raw_resume_suspend", "select/round_trip/receive",
         "select/round_trip/2", "select/round_trip/8", "mandelbrot_one_thread/loop",
-        "mandelbrot_one_thread/pool/1", "mandelbrot_one_thread/pool/8"]}
+        "mandelbrot_one_thread/pool/1", "mandelbrot_one_thread/pool/8", "mandelbrot_cores/threads/1",
+        "mandelbrot_cores/threads/2", "cross_thread_round_trip/xchannel", "cross_thread_round_trip/std_mpsc"]}
     missing = [k for k, v in t.items() if v is None]
     if missing:
         raise SystemExit(f"not measured yet: {', '.join(missing)}; run the benchmarks first")
@@ -147,6 +151,18 @@ def markdown(folder: Path) -> None:
         + f"\n\nEight workers take {eight / plain:.2f}× the time of the plain loop: on one thread, "
         + "work that never waits gains nothing from tasklets.\n\n"
         + footer(["cargo bench -p ch05-boss-worker --bench mandelbrot"]) + "\n")
+    one, two = t["mandelbrot_cores/threads/1"], t["mandelbrot_cores/threads/2"]
+    (folder / "mandelbrot_cores.md").write_text(
+        table([("one thread, 4 worker tasklets", human(one)),
+               ("two threads, 4 worker tasklets each", human(two))])
+        + f"\n\nTwo threads render the picture **{one / two:.2f}×** as fast as one.\n\n"
+        + footer(["cargo bench -p ch06-many-cores --bench cores"]) + "\n")
+    x, std_mpsc = t["cross_thread_round_trip/xchannel"], t["cross_thread_round_trip/std_mpsc"]
+    (folder / "cross_thread.md").write_text(
+        table([("round trip between two threads, `XChannel` (a tasklet each side)", human(x)),
+               ("round trip between two threads, `std::sync::mpsc`", human(std_mpsc))])
+        + f"\n\nThe `XChannel` round trip costs {x / std_mpsc:.2f}× the `mpsc` one.\n\n"
+        + footer(["cargo bench -p ch06-many-cores --bench cores"]) + "\n")
     games = {}
     for path in CRITERION.glob("hackysack/*/*/new/estimates.json"):
         kind, players = path.parts[-4], int(path.parts[-3])

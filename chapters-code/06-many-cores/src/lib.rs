@@ -7,8 +7,10 @@
 //! thread, and a deadlock is reported only when no thread can make
 //! progress.
 
+pub mod spread;
 pub mod world;
 pub mod xchannel;
 
+pub use spread::{SpreadError, map_on_threads, render_on_threads};
 pub use world::{RemoteUnparker, spawn_thread};
 pub use xchannel::{XChannel, XError};

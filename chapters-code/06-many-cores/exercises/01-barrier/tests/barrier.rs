@@ -1,0 +1,79 @@
+//! Chapter 6, exercise 1: a `Barrier` releases a round only when all of it
+//! has arrived, across threads, and can be used round after round.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, mpsc};
+use std::time::Duration;
+
+use ch02_scheduler::{run, spawn};
+use ch06_ex_barrier::Barrier;
+use ch06_many_cores::spawn_thread;
+
+/// Runs `f` on a member thread, failing the test after a generous limit.
+fn within_limit<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
+    let (done, result) = mpsc::channel();
+    spawn_thread(move || {
+        let _ = done.send(f());
+    })
+    .unwrap();
+    result
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the test did not finish in 30 s: a tasklet was never released")
+}
+
+#[test]
+fn nobody_passes_before_the_whole_round_has_arrived() {
+    within_limit(|| {
+        let barrier = Barrier::new(4);
+        let (arrived, passed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let threads: Vec<_> = (0..2)
+            .map(|_| {
+                let (b, a, p) = (barrier.clone(), Arc::clone(&arrived), Arc::clone(&passed));
+                spawn_thread(move || {
+                    for _ in 0..2 {
+                        let (b, a, p) = (b.clone(), Arc::clone(&a), Arc::clone(&p));
+                        spawn(move || {
+                            a.fetch_add(1, Ordering::SeqCst);
+                            b.wait();
+                            // Everyone had arrived by the time anyone passed.
+                            assert_eq!(a.load(Ordering::SeqCst), 4);
+                            p.fetch_add(1, Ordering::SeqCst);
+                        });
+                    }
+                    run().unwrap();
+                })
+                .unwrap()
+            })
+            .collect();
+        for thread in threads {
+            thread.join().unwrap();
+        }
+        assert_eq!(passed.load(Ordering::SeqCst), 4);
+    });
+}
+
+#[test]
+fn a_barrier_serves_round_after_round() {
+    within_limit(|| {
+        let barrier = Barrier::new(2);
+        let other = {
+            let b = barrier.clone();
+            spawn_thread(move || {
+                spawn(move || (0..5).for_each(|_| b.wait()));
+                run().unwrap();
+            })
+            .unwrap()
+        };
+        for _ in 0..5 {
+            barrier.wait();
+        }
+        other.join().unwrap();
+    });
+}
+
+#[test]
+fn a_round_of_one_never_waits() {
+    let barrier = Barrier::new(1);
+    barrier.wait();
+    barrier.wait();
+}

@@ -1,0 +1,62 @@
+//! Chapter 6, exercise 2: a one-shot channel delivers its value across
+//! threads, whether the receiver waits first or the sender comes first,
+//! and tells the receiver when the sender is gone.
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use ch02_scheduler::{run, spawn};
+use ch06_ex_oneshot::{Canceled, oneshot};
+use ch06_many_cores::spawn_thread;
+
+/// Runs `f` on a member thread, failing the test after a generous limit.
+fn within_limit<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
+    let (done, result) = mpsc::channel();
+    spawn_thread(move || {
+        let _ = done.send(f());
+    })
+    .unwrap();
+    result
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the test did not finish in 30 s: the receiver was never woken")
+}
+
+#[test]
+fn a_value_sent_first_is_received_at_once() {
+    let (tx, rx) = oneshot();
+    tx.send(5);
+    assert_eq!(rx.receive(), Ok(5));
+}
+
+#[test]
+fn a_receiver_waits_for_a_value_from_another_thread() {
+    let got = within_limit(|| {
+        let (tx, rx) = oneshot::<String>();
+        let (ready, go) = mpsc::channel::<()>();
+        let sender = spawn_thread(move || {
+            go.recv().unwrap(); // until the receiver waits
+            tx.send("from afar".to_owned());
+        })
+        .unwrap();
+        let result = std::rc::Rc::new(std::cell::RefCell::new(None));
+        let r = std::rc::Rc::clone(&result);
+        spawn(move || *r.borrow_mut() = Some(rx.receive()));
+        spawn(move || ready.send(()).unwrap()); // runs once the receiver parked
+        run().unwrap();
+        sender.join().unwrap();
+        result.borrow_mut().take().unwrap()
+    });
+    assert_eq!(got, Ok("from afar".to_owned()));
+}
+
+#[test]
+fn a_dropped_sender_cancels_the_receiver() {
+    let got = within_limit(|| {
+        let (tx, rx) = oneshot::<u8>();
+        let dropper = spawn_thread(move || drop(tx)).unwrap();
+        let got = rx.receive();
+        dropper.join().unwrap();
+        got
+    });
+    assert_eq!(got, Err(Canceled));
+}

@@ -1,0 +1,172 @@
+//! The boss and its workers over every core: a pool of worker tasklets on
+//! each of several threads, the boss on the calling thread, jobs and
+//! reports on channels between threads.
+
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use ch01_tasklets::panic_message;
+use ch02_scheduler::{Builder, TaskletExit, run, spawn};
+use ch05_boss_worker::mandelbrot::{Picture, Size, row};
+use ch05_boss_worker::{JobId, Outcome, Report};
+
+use crate::world::spawn_thread;
+use crate::xchannel::{XChannel, XError};
+
+// ANCHOR: spread
+/// Runs every job of `jobs` on `threads` threads with `workers` worker
+/// tasklets each, and returns the reports in the order they came in.
+///
+/// The boss runs on the calling thread: one of its tasklets submits, and
+/// the caller collects. A job that panics is reported as failed; its worker
+/// goes on with the next job.
+///
+/// # Errors
+///
+/// A thread could not be started, or one of the threads panicked (a
+/// tasklet's panic is re-raised from that thread's `run`, and reported here
+/// with the thread's message).
+pub fn map_on_threads<J, R>(
+    threads: usize,
+    workers: usize,
+    work: impl Fn(J) -> R + Send + Sync + 'static,
+    jobs: impl IntoIterator<Item = J> + 'static,
+) -> Result<Vec<Report<R>>, SpreadError>
+where
+    J: Send + 'static,
+    R: Send + 'static,
+{
+    let (to_workers, to_boss) = (XChannel::<(JobId, J)>::new(), XChannel::<Report<R>>::new());
+    let work = Arc::new(work);
+    let running = Arc::new(AtomicUsize::new(threads * workers));
+    let mut handles = Vec::with_capacity(threads);
+    for _ in 0..threads {
+        let (jobs, reports, work, running) = (
+            to_workers.clone(),
+            to_boss.clone(),
+            Arc::clone(&work),
+            Arc::clone(&running),
+        );
+        let handle = spawn_thread(move || {
+            for _ in 0..workers {
+                let (jobs, reports, work, running) = (
+                    jobs.clone(),
+                    reports.clone(),
+                    Arc::clone(&work),
+                    Arc::clone(&running),
+                );
+                spawn(move || {
+                    for (job, input) in jobs {
+                        let outcome = match catch_unwind(AssertUnwindSafe(|| work(input))) {
+                            Ok(result) => Outcome::Done(result),
+                            Err(payload) if payload.is::<TaskletExit>() => resume_unwind(payload),
+                            Err(payload) => Outcome::Failed(panic_message(&*payload).to_owned()),
+                        };
+                        if reports.send(Report { job, outcome }).is_err() {
+                            break;
+                        }
+                    }
+                    // The last worker on any thread closes the reports.
+                    if running.fetch_sub(1, Ordering::AcqRel) == 1 {
+                        reports.close();
+                    }
+                });
+            }
+            run()
+        })
+        .map_err(SpreadError::Thread)?;
+        handles.push(handle);
+    }
+    let submit = to_workers.clone();
+    Builder::new()
+        .name("boss: submit")
+        .spawn(move || {
+            for (job, input) in (0..).zip(jobs) {
+                if submit.send((job, input)).is_err() {
+                    break;
+                }
+            }
+            submit.close();
+        })
+        .map_err(|e| SpreadError::Scheduler(e.to_string()))?;
+    let mut reports = Vec::new();
+    let outcome = loop {
+        match to_boss.receive() {
+            Ok(report) => reports.push(report),
+            Err(XError::Closed(_)) => break Ok(()),
+            Err(e) => break Err(SpreadError::Scheduler(e.to_string())),
+        }
+    };
+    to_workers.close();
+    for handle in handles {
+        match handle.join() {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(SpreadError::Scheduler(e.to_string())),
+            Err(payload) => return Err(SpreadError::Panicked(panic_text(&*payload))),
+        }
+    }
+    outcome.map(|()| reports)
+}
+// ANCHOR_END: spread
+
+/// The text of a thread's panic: a tasklet's `TaskletPanic` names the
+/// tasklet.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    match payload.downcast_ref::<ch02_scheduler::TaskletPanic>() {
+        Some(panic) => panic.to_string(),
+        None => panic_message(payload).to_owned(),
+    }
+}
+
+/// Why work spread over threads did not finish.
+#[derive(Debug)]
+pub enum SpreadError {
+    /// A thread could not be started.
+    Thread(std::io::Error),
+    /// A thread panicked, with this message.
+    Panicked(String),
+    /// A scheduler or channel error, as text: the boss could not wait.
+    Scheduler(String),
+    /// A job failed: its row, and the panic's message.
+    Job(JobId, String),
+}
+
+impl std::fmt::Display for SpreadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SpreadError::Thread(e) => write!(f, "could not start a thread: {e}"),
+            SpreadError::Panicked(message) => write!(f, "a thread panicked: {message}"),
+            SpreadError::Scheduler(message) => write!(f, "the boss could not wait: {message}"),
+            SpreadError::Job(job, message) => write!(f, "job {job} failed: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for SpreadError {}
+
+// ANCHOR: render
+/// Chapter 5's Mandelbrot picture, one row per job, on `threads` threads
+/// with `workers` worker tasklets each.
+///
+/// # Errors
+///
+/// As for [`map_on_threads`], and a row whose job failed.
+pub fn render_on_threads(
+    threads: usize,
+    workers: usize,
+    size: Size,
+) -> Result<Picture, SpreadError> {
+    let reports = map_on_threads(threads, workers, move |y: u32| row(y, size), 0..size.height)?;
+    let width = size.width as usize;
+    let mut pixels = vec![0; width * size.height as usize];
+    for Report { job, outcome } in reports {
+        let y = job as usize;
+        match outcome {
+            Outcome::Done(row) => pixels[y * width..(y + 1) * width].copy_from_slice(&row),
+            Outcome::Failed(message) => return Err(SpreadError::Job(job, message)),
+        }
+    }
+    Ok(Picture { size, pixels })
+}
+// ANCHOR_END: render
