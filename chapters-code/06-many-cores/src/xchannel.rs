@@ -123,41 +123,25 @@ impl<T: Send> XChannel<T> {
         crate::world::join();
         let mut value = Some(value);
         // Decided under the lock: hand the value to a waiting receiver, or
-        // queue up. A partner on another thread may come along at any
-        // moment, so the decision is taken again, under the lock, in the
-        // park's registration, rather than on what was seen before.
-        let try_now = |state: &mut State<T>| -> Option<Result<Waiter<T>, ()>> {
-            if state.closed {
-                return Some(Err(()));
-            }
-            let receiver = matches!(
-                state.waiters.front(),
-                Some(Waiter {
-                    waiting: Waiting::Receiver(_),
-                    ..
-                })
-            );
-            receiver.then(|| Ok(state.waiters.pop_front().expect("checked")))
-        };
-        // (The guard is dropped at the end of this statement, before any
-        // park: the registration takes the lock again.)
-        let now = try_now(&mut lock(&self.state));
-        let handed = match now {
-            Some(outcome) => Some(outcome),
-            None => {
-                let mut decided = None;
-                self.wait(|state, unparker| match try_now(state) {
-                    Some(outcome) => {
-                        decided = Some(outcome);
-                        unparker.unpark(Wake(0));
-                        None
+        // queue up.
+        let handed = self
+            .exchange(
+                |state| {
+                    if state.closed {
+                        return Some(Err(()));
                     }
-                    None => Some(Waiting::Sender(value.take().expect("queued once"))),
-                })
-                .map_err(XError::Scheduler)?;
-                decided
-            }
-        };
+                    let receiver = matches!(
+                        state.waiters.front(),
+                        Some(Waiter {
+                            waiting: Waiting::Receiver(_),
+                            ..
+                        })
+                    );
+                    receiver.then(|| Ok(state.waiters.pop_front().expect("checked")))
+                },
+                || Waiting::Sender(value.take().expect("queued once")),
+            )
+            .map_err(XError::Scheduler)?;
         match handed {
             // Taken by a receiver while we waited.
             None => Ok(()),
@@ -182,40 +166,28 @@ impl<T: Send> XChannel<T> {
     /// [`XError::Scheduler`] if no thread could ever send.
     pub fn receive(&self) -> Result<T, XError<T>> {
         crate::world::join();
-        let try_now = |state: &mut State<T>| -> Option<Result<Waiter<T>, ()>> {
-            let sender = matches!(
-                state.waiters.front(),
-                Some(Waiter {
-                    waiting: Waiting::Sender(_),
-                    ..
-                })
-            );
-            if sender {
-                Some(Ok(state.waiters.pop_front().expect("checked")))
-            } else if state.closed {
-                Some(Err(()))
-            } else {
-                None
-            }
-        };
         let slot: Slot<T> = Arc::default();
-        let now = try_now(&mut lock(&self.state));
-        let found = match now {
-            Some(outcome) => Some(outcome),
-            None => {
-                let mut decided = None;
-                self.wait(|state, unparker| match try_now(state) {
-                    Some(outcome) => {
-                        decided = Some(outcome);
-                        unparker.unpark(Wake(0));
+        let found = self
+            .exchange(
+                |state| {
+                    let sender = matches!(
+                        state.waiters.front(),
+                        Some(Waiter {
+                            waiting: Waiting::Sender(_),
+                            ..
+                        })
+                    );
+                    if sender {
+                        Some(Ok(state.waiters.pop_front().expect("checked")))
+                    } else if state.closed {
+                        Some(Err(()))
+                    } else {
                         None
                     }
-                    None => Some(Waiting::Receiver(Arc::clone(&slot))),
-                })
-                .map_err(XError::Scheduler)?;
-                decided
-            }
-        };
+                },
+                || Waiting::Receiver(Arc::clone(&slot)),
+            )
+            .map_err(XError::Scheduler)?;
         match found {
             // A sender (or `close`) filled the slot while we waited.
             None => match lock(&slot).take() {
@@ -234,6 +206,38 @@ impl<T: Send> XChannel<T> {
             Some(Ok(_)) => unreachable!("only a sender is taken"),
         }
     }
+
+    // ANCHOR: exchange
+    /// Settles an operation: `try_now` looks at the queue under the lock
+    /// and either settles it (a partner taken out, or `Err` for closed) or
+    /// says it must wait; then the current tasklet queues up with
+    /// `waiting()` and parks. A partner on another thread may come along at
+    /// any moment, so the decision is taken again, under the lock, in the
+    /// park's registration, rather than on what was seen before. `None`:
+    /// the tasklet waited, and a partner (or `close`) settled it.
+    fn exchange(
+        &self,
+        try_now: impl Fn(&mut State<T>) -> Option<Result<Waiter<T>, ()>>,
+        waiting: impl FnOnce() -> Waiting<T>,
+    ) -> Result<Option<Result<Waiter<T>, ()>>, Error> {
+        // (The guard is dropped at the end of this statement, before any
+        // park: the registration takes the lock again.)
+        let now = try_now(&mut lock(&self.state));
+        if now.is_some() {
+            return Ok(now);
+        }
+        let mut decided = None;
+        self.wait(|state, unparker| match try_now(state) {
+            Some(outcome) => {
+                decided = Some(outcome);
+                unparker.unpark(Wake(0));
+                None
+            }
+            None => Some(waiting()),
+        })?;
+        Ok(decided)
+    }
+    // ANCHOR_END: exchange
 
     /// Parks the current tasklet. Under the channel's lock, `decide` either
     /// settles the operation at once (and unparks the tasklet itself) or

@@ -3,24 +3,12 @@
 //! cross-thread channels counts, and other tests' threads would keep the
 //! world from ever being stuck.
 
-use std::sync::mpsc;
-use std::time::Duration;
-
 use ch02_scheduler::{run, spawn};
 use ch06_many_cores::{XChannel, spawn_thread};
 
-/// Runs `f` on a thread of its own and returns its result, failing the
-/// test if it takes longer than a generous limit.
-fn within_limit<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
-    let (done, result) = mpsc::channel();
-    spawn_thread(move || {
-        let _ = done.send(f());
-    })
-    .unwrap();
-    result
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the test did not finish in 30 s: the deadlock went unnoticed")
-}
+#[path = "support/limit.rs"]
+mod limit;
+use limit::within_limit;
 
 #[test]
 fn a_deadlock_is_reported_only_when_no_thread_can_move() {

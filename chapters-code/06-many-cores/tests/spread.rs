@@ -2,24 +2,14 @@
 //! same picture as on one thread, failures reported, and an orderly end.
 
 use std::panic::panic_any;
-use std::sync::mpsc;
-use std::time::Duration;
 
 use ch05_boss_worker::mandelbrot::{Picture, Size, row};
 use ch05_boss_worker::{Outcome, Report};
-use ch06_many_cores::{map_on_threads, render_on_threads, spawn_thread};
+use ch06_many_cores::{map_on_threads, render_on_threads};
 
-/// Runs `f` on a member thread, failing the test after a generous limit.
-fn within_limit<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
-    let (done, result) = mpsc::channel();
-    spawn_thread(move || {
-        let _ = done.send(f());
-    })
-    .unwrap();
-    result
-        .recv_timeout(Duration::from_secs(60))
-        .expect("the test did not finish in 60 s: a wake-up was lost")
-}
+#[path = "support/limit.rs"]
+mod limit;
+use limit::within_limit;
 
 #[test]
 fn every_job_is_reported_once_whatever_thread_did_it() {

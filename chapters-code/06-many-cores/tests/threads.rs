@@ -10,18 +10,9 @@ use std::time::Duration;
 use ch02_scheduler::{Builder, TaskletPanic, run, spawn};
 use ch06_many_cores::{XChannel, XError, spawn_thread};
 
-/// Runs `f` on a thread of its own and returns its result, failing the
-/// test if it takes longer than a generous limit.
-fn within_limit<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
-    let (done, result) = mpsc::channel();
-    spawn_thread(move || {
-        let _ = done.send(f());
-    })
-    .unwrap();
-    result
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the test did not finish in 30 s: a wake-up was lost")
-}
+#[path = "support/limit.rs"]
+mod limit;
+use limit::within_limit;
 
 /// A thread whose tasklet answers every number with its double, until
 /// `input` is closed.

@@ -1,25 +1,16 @@
 //! Chapter 6, exercise 1: a `Barrier` releases a round only when all of it
 //! has arrived, across threads, and can be used round after round.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
-use std::time::Duration;
 
 use ch02_scheduler::{run, spawn};
 use ch06_ex_barrier::Barrier;
 use ch06_many_cores::spawn_thread;
 
-/// Runs `f` on a member thread, failing the test after a generous limit.
-fn within_limit<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
-    let (done, result) = mpsc::channel();
-    spawn_thread(move || {
-        let _ = done.send(f());
-    })
-    .unwrap();
-    result
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the test did not finish in 30 s: a tasklet was never released")
-}
+#[path = "../../../tests/support/limit.rs"]
+mod limit;
+use limit::within_limit;
 
 #[test]
 fn nobody_passes_before_the_whole_round_has_arrived() {

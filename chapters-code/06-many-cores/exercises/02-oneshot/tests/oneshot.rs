@@ -3,23 +3,14 @@
 //! and tells the receiver when the sender is gone.
 
 use std::sync::mpsc;
-use std::time::Duration;
 
 use ch02_scheduler::{run, spawn};
 use ch06_ex_oneshot::{Canceled, oneshot};
 use ch06_many_cores::spawn_thread;
 
-/// Runs `f` on a member thread, failing the test after a generous limit.
-fn within_limit<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
-    let (done, result) = mpsc::channel();
-    spawn_thread(move || {
-        let _ = done.send(f());
-    })
-    .unwrap();
-    result
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the test did not finish in 30 s: the receiver was never woken")
-}
+#[path = "../../../tests/support/limit.rs"]
+mod limit;
+use limit::within_limit;
 
 #[test]
 fn a_value_sent_first_is_received_at_once() {
