@@ -27,10 +27,10 @@ type ThreadKey = u64;
 /// What the one lock guards.
 #[derive(Default)]
 struct World {
-    /// Notes for each member: the tasklets to wake there.
+    /// Each member's inbox: notes naming the tasklets to wake there. A
+    /// thread that has ended has none, and notes for it are dropped: its
+    /// tasklets ended with it.
     inboxes: HashMap<ThreadKey, Vec<(usize, Wake)>>,
-    /// Member threads.
-    members: usize,
     /// Members asleep in their idle hook.
     idle: usize,
     /// Bumped when a deadlock is declared: the idle members give up.
@@ -71,7 +71,6 @@ impl Drop for Membership {
     /// they can still be woken.
     fn drop(&mut self) {
         let mut world = world();
-        world.members -= 1;
         world.inboxes.remove(&self.key);
         check_deadlock(&mut world);
         drop(world);
@@ -98,9 +97,10 @@ pub(crate) fn join() -> ThreadKey {
 /// Counts one more member, and gives it its key.
 fn new_member() -> ThreadKey {
     let mut world = world();
-    world.members += 1;
     world.next_key += 1;
-    world.next_key
+    let key = world.next_key;
+    world.inboxes.insert(key, Vec::new());
+    key
 }
 
 // ANCHOR: spawn_thread
@@ -118,6 +118,9 @@ where
     F: FnOnce() -> R + Send + 'static,
     R: Send + 'static,
 {
+    // The caller joins too: a thread that starts members is about to talk
+    // to them, and must count before they can find everyone asleep.
+    join();
     let key = new_member();
     let started = std::thread::Builder::new().spawn(move || {
         adopt(key);
@@ -125,7 +128,7 @@ where
     });
     if started.is_err() {
         let mut world = world();
-        world.members -= 1;
+        world.inboxes.remove(&key);
         check_deadlock(&mut world);
         drop(world);
         SHARED.wake_up.notify_all();
@@ -174,10 +177,9 @@ impl RemoteUnparker {
             return;
         }
         let mut world = world();
-        if let Some(inbox) = world.inboxes.get_mut(&self.thread) {
-            inbox.push((self.token, wake));
-        } else {
-            world.inboxes.insert(self.thread, vec![(self.token, wake)]);
+        match world.inboxes.get_mut(&self.thread) {
+            Some(inbox) => inbox.push((self.token, wake)),
+            None => return, // the thread has ended, and its tasklets with it
         }
         drop(world);
         SHARED.wake_up.notify_all();
@@ -225,7 +227,8 @@ fn take_notes(world: &mut World, key: ThreadKey) -> Vec<(usize, Wake)> {
 /// Declares a deadlock if every member is idle and no note is on its way.
 fn check_deadlock(world: &mut World) {
     let quiet = world.inboxes.values().all(Vec::is_empty);
-    if world.members > 0 && world.idle == world.members && quiet {
+    let members = world.inboxes.len();
+    if members > 0 && world.idle == members && quiet {
         world.deadlocks += 1;
     }
 }

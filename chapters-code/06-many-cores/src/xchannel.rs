@@ -247,7 +247,10 @@ impl<T: Send> XChannel<T> {
         &self,
         decide: impl FnOnce(&mut State<T>, &Unparker) -> Option<Waiting<T>>,
     ) -> Result<(), Error> {
-        let mut queued: Option<(u64, RemoteUnparker)> = None;
+        let mut queued = Queued {
+            channel: self,
+            mine: None,
+        };
         let outcome = park(WaitOn::new("cross-thread channel"), |unparker| {
             let mut state = lock(&self.state);
             let Some(waiting) = decide(&mut state, &unparker) else {
@@ -256,20 +259,12 @@ impl<T: Send> XChannel<T> {
             let waker = RemoteUnparker::new(unparker);
             let id = state.next_id;
             state.next_id += 1;
-            queued = Some((id, waker.clone()));
+            queued.mine = Some((id, waker.clone()));
             state.waiters.push_back(Waiter { id, waker, waiting });
         });
         if outcome.is_err() {
             // Not woken by a partner (a deadlock): leave the queue.
-            if let Some((id, waker)) = queued {
-                waker.cancel();
-                let removed = {
-                    let mut state = lock(&self.state);
-                    let at = state.waiters.iter().position(|w| w.id == id);
-                    at.and_then(|at| state.waiters.remove(at))
-                };
-                drop(removed);
-            }
+            queued.leave();
         }
         outcome.map(|_| ())
     }
@@ -293,6 +288,38 @@ impl<T: Send> XChannel<T> {
                 *lock(slot) = Some(Message::Closed);
             }
             receiver.waker.unpark(Wake(1));
+        }
+    }
+}
+
+/// This tasklet's waiter in the queue, taken out again if the wait ends
+/// otherwise than by a partner: a deadlock, or unwinding (a kill, or the
+/// thread's scheduler torn down), so that no partner hands a value to a
+/// tasklet that is gone.
+struct Queued<'a, T> {
+    channel: &'a XChannel<T>,
+    mine: Option<(u64, RemoteUnparker)>,
+}
+
+impl<T> Queued<'_, T> {
+    fn leave(&mut self) {
+        let Some((id, waker)) = self.mine.take() else {
+            return;
+        };
+        waker.cancel();
+        let removed = {
+            let mut state = lock(&self.channel.state);
+            let at = state.waiters.iter().position(|w| w.id == id);
+            at.and_then(|at| state.waiters.remove(at))
+        };
+        drop(removed); // a sender's value, outside the lock
+    }
+}
+
+impl<T> Drop for Queued<'_, T> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.leave();
         }
     }
 }
