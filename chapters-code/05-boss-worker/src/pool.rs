@@ -40,6 +40,15 @@ pub struct Report<R> {
     pub outcome: Outcome<R>,
 }
 
+/// What a cancelled pool had done.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Cancelled {
+    /// Jobs whose report reached the boss, in order.
+    pub finished: Vec<JobId>,
+    /// Jobs submitted whose report never reached the boss, in order.
+    pub unfinished: Vec<JobId>,
+}
+
 /// Why the pool could not do what the boss asked.
 #[derive(Debug)]
 pub enum PoolError {
@@ -146,6 +155,8 @@ pub struct Pool<J, R> {
     next: Cell<JobId>,
     /// Jobs submitted whose report the boss has not received.
     unreported: RefCell<BTreeSet<JobId>>,
+    /// Jobs whose report the boss has received.
+    reported: RefCell<BTreeSet<JobId>>,
 }
 
 impl<J: 'static, R: 'static> Pool<J, R> {
@@ -175,6 +186,7 @@ impl<J: 'static, R: 'static> Pool<J, R> {
             supervisor,
             next: Cell::new(0),
             unreported: RefCell::new(BTreeSet::new()),
+            reported: RefCell::new(BTreeSet::new()),
         }
     }
 
@@ -207,6 +219,7 @@ impl<J: 'static, R: 'static> Pool<J, R> {
         match self.crew.reports.receive() {
             Ok(report) => {
                 self.unreported.borrow_mut().remove(&report.job);
+                self.reported.borrow_mut().insert(report.job);
                 Ok(Some(report))
             }
             Err(ChannelError::Closed(_)) => Ok(None),
@@ -221,8 +234,9 @@ impl<J: 'static, R: 'static> Pool<J, R> {
     }
 
     /// Kills the pool: the supervisor and every worker, wherever they are.
-    /// Returns the jobs whose report the boss never received, in order.
-    pub fn cancel(&self) -> Vec<JobId> {
+    /// Returns which jobs finished (their report reached the boss) and
+    /// which did not, each in order.
+    pub fn cancel(&self) -> Cancelled {
         self.close();
         let _ = self.supervisor.kill();
         let workers = self.crew.workers.borrow().clone();
@@ -235,9 +249,12 @@ impl<J: 'static, R: 'static> Pool<J, R> {
             drop(job);
         }
         self.crew.reports.close();
-        std::mem::take(&mut *self.unreported.borrow_mut())
-            .into_iter()
-            .collect()
+        Cancelled {
+            finished: self.reported.borrow().iter().copied().collect(),
+            unfinished: std::mem::take(&mut *self.unreported.borrow_mut())
+                .into_iter()
+                .collect(),
+        }
     }
     // ANCHOR_END: boss
 

@@ -134,8 +134,9 @@ fn cancelling_kills_the_pool_leaks_nothing_and_is_not_a_crash() {
     run().unwrap();
     gate.send(()).unwrap(); // one worker finishes, and waits to report
     run().unwrap();
-    let unfinished = pool.cancel();
-    assert_eq!(unfinished, [0, 1, 2, 3], "job 4 was never taken");
+    let cancelled = pool.cancel();
+    assert_eq!(cancelled.unfinished, [0, 1, 2, 3], "job 4 was never taken");
+    assert!(cancelled.finished.is_empty(), "no report reached the boss");
     run().unwrap();
     assert_eq!(
         dropped.get(),
@@ -148,4 +149,31 @@ fn cancelling_kills_the_pool_leaks_nothing_and_is_not_a_crash() {
         "kills are not crashes: nobody was replaced"
     );
     assert!(matches!(pool.next_report(), Ok(None)));
+}
+
+#[test]
+fn cancelling_says_what_finished_and_what_did_not() {
+    let gate: Channel<()> = Channel::new();
+    let g = gate.clone();
+    let pool = Rc::new(Pool::new(2, move |n: u32| {
+        if n >= 2 {
+            let _ = g.receive(); // jobs 2 and up wait for the gate
+        }
+        n
+    }));
+    let p = Rc::clone(&pool);
+    spawn(move || {
+        for n in 0..4 {
+            if p.submit(n).is_err() {
+                break;
+            }
+        }
+    });
+    let first = pool.next_report().unwrap().unwrap();
+    let second = pool.next_report().unwrap().unwrap();
+    assert_eq!((first.job, second.job), (0, 1));
+    run().unwrap(); // jobs 2 and 3 are taken, and wait
+    let cancelled = pool.cancel();
+    assert_eq!(cancelled.finished, [0, 1]);
+    assert_eq!(cancelled.unfinished, [2, 3]);
 }
