@@ -19,7 +19,6 @@ use std::collections::HashMap;
 use std::sync::{Condvar, LazyLock, Mutex, MutexGuard};
 
 use ch02_scheduler::{Idle, IdleHook, Unparker, Wake, set_idle_hook};
-use slab::Slab;
 
 /// A member thread's number.
 type ThreadKey = u64;
@@ -30,7 +29,7 @@ struct World {
     /// Each member's inbox: notes naming the tasklets to wake there. A
     /// thread that has ended has none, and notes for it are dropped: its
     /// tasklets ended with it.
-    inboxes: HashMap<ThreadKey, Vec<(usize, Wake)>>,
+    inboxes: HashMap<ThreadKey, Vec<(u64, Wake)>>,
     /// Members asleep in their idle hook.
     idle: usize,
     /// Bumped when a deadlock is declared: the idle members give up.
@@ -63,7 +62,11 @@ fn world() -> MutexGuard<'static, World> {
 /// note from another thread.
 struct Membership {
     key: ThreadKey,
-    waiting: Slab<Unparker>,
+    /// Keyed by a token that is never reused, so that a late note for a
+    /// park that ended otherwise wakes nobody, rather than whoever got its
+    /// place.
+    waiting: HashMap<u64, Unparker>,
+    next_token: u64,
 }
 
 impl Drop for Membership {
@@ -85,8 +88,26 @@ thread_local! {
 /// Makes this thread a member, on first use, and installs the idle hook
 /// that sleeps until a note comes. Every cross-thread channel operation
 /// joins: a thread that might wake another must count as able to move.
+/// This thread's key, if it is a member (and not already exiting: a
+/// thread's thread-locals go in some order, and tasklets unwound late may
+/// still call in).
+fn my_key() -> Option<ThreadKey> {
+    MEMBERSHIP
+        .try_with(|m| m.borrow().as_ref().map(|m| m.key))
+        .ok()
+        .flatten()
+}
+
+/// Runs `f` on this thread's membership, if it has one still.
+fn with_membership<R>(f: impl FnOnce(&mut Membership) -> R) -> Option<R> {
+    MEMBERSHIP
+        .try_with(|m| m.borrow_mut().as_mut().map(f))
+        .ok()
+        .flatten()
+}
+
 pub(crate) fn join() -> ThreadKey {
-    if let Some(key) = MEMBERSHIP.with_borrow(|m| m.as_ref().map(|m| m.key)) {
+    if let Some(key) = my_key() {
         return key;
     }
     let key = new_member();
@@ -142,7 +163,8 @@ fn adopt(key: ThreadKey) {
     MEMBERSHIP.with_borrow_mut(|m| {
         *m = Some(Membership {
             key,
-            waiting: Slab::new(),
+            waiting: HashMap::new(),
+            next_token: 0,
         })
     });
     let previous = set_idle_hook(None);
@@ -155,7 +177,7 @@ fn adopt(key: ThreadKey) {
 #[derive(Clone, Debug)]
 pub struct RemoteUnparker {
     thread: ThreadKey,
-    token: usize,
+    token: u64,
 }
 
 impl RemoteUnparker {
@@ -163,8 +185,13 @@ impl RemoteUnparker {
     /// returned handle can wake it from anywhere, once.
     pub fn new(unparker: Unparker) -> RemoteUnparker {
         let thread = join();
-        let token = MEMBERSHIP
-            .with_borrow_mut(|m| m.as_mut().expect("joined above").waiting.insert(unparker));
+        let token = with_membership(|m| {
+            let token = m.next_token;
+            m.next_token += 1;
+            m.waiting.insert(token, unparker);
+            token
+        })
+        .expect("joined above");
         RemoteUnparker { thread, token }
     }
 
@@ -172,7 +199,11 @@ impl RemoteUnparker {
     /// and wakes the owner if it sleeps. From the owner thread itself, the
     /// tasklet is woken at once.
     pub fn unpark(&self, wake: Wake) {
-        if MEMBERSHIP.with_borrow(|m| m.as_ref().map(|m| m.key)) == Some(self.thread) {
+        // A thread that wakes others counts as able to move.
+        if MEMBERSHIP.try_with(|_| ()).is_ok() {
+            join();
+        }
+        if my_key() == Some(self.thread) {
             deliver(vec![(self.token, wake)]);
             return;
         }
@@ -188,9 +219,9 @@ impl RemoteUnparker {
     /// Forgets the park, on the owner thread, if it ended some other way
     /// (a kill): a note that comes later finds nothing to wake.
     pub fn cancel(&self) {
-        MEMBERSHIP.with_borrow_mut(|m| {
-            if let Some(m) = m.as_mut().filter(|m| m.key == self.thread) {
-                m.waiting.try_remove(self.token);
+        with_membership(|m| {
+            if m.key == self.thread {
+                m.waiting.remove(&self.token);
             }
         });
     }
@@ -198,16 +229,14 @@ impl RemoteUnparker {
 // ANCHOR_END: remote
 
 /// Wakes the tasklets named in `notes`, on their own thread.
-fn deliver(notes: Vec<(usize, Wake)>) -> bool {
-    let unparkers: Vec<(Unparker, Wake)> = MEMBERSHIP.with_borrow_mut(|m| {
-        let Some(m) = m.as_mut() else {
-            return Vec::new();
-        };
+fn deliver(notes: Vec<(u64, Wake)>) -> bool {
+    let unparkers: Vec<(Unparker, Wake)> = with_membership(|m| {
         notes
             .into_iter()
-            .filter_map(|(token, wake)| m.waiting.try_remove(token).map(|u| (u, wake)))
+            .filter_map(|(token, wake)| m.waiting.remove(&token).map(|u| (u, wake)))
             .collect()
-    });
+    })
+    .unwrap_or_default();
     let mut woke = false;
     for (unparker, wake) in unparkers {
         woke |= unparker.unpark(wake);
@@ -216,7 +245,7 @@ fn deliver(notes: Vec<(usize, Wake)>) -> bool {
 }
 
 /// Takes this thread's notes out of the world.
-fn take_notes(world: &mut World, key: ThreadKey) -> Vec<(usize, Wake)> {
+fn take_notes(world: &mut World, key: ThreadKey) -> Vec<(u64, Wake)> {
     world
         .inboxes
         .get_mut(&key)
@@ -241,7 +270,7 @@ struct WorldHook {
 
 impl IdleHook for WorldHook {
     fn wait(&mut self) -> Idle {
-        let Some(key) = MEMBERSHIP.with_borrow(|m| m.as_ref().map(|m| m.key)) else {
+        let Some(key) = my_key() else {
             return Idle::Nothing;
         };
         let mut world = world();
@@ -256,7 +285,7 @@ impl IdleHook for WorldHook {
                 world = self::world();
                 continue;
             }
-            let waiting = MEMBERSHIP.with_borrow(|m| m.as_ref().map_or(0, |m| m.waiting.len()));
+            let waiting = with_membership(|m| m.waiting.len()).unwrap_or(0);
             if waiting == 0 || world.deadlocks != deadlocks {
                 // Nobody here waits on another thread, or nobody anywhere
                 // can wake anyone: what is left is for the hook before.
@@ -283,7 +312,7 @@ impl IdleHook for WorldHook {
     }
 
     fn poll(&mut self) {
-        if let Some(key) = MEMBERSHIP.with_borrow(|m| m.as_ref().map(|m| m.key)) {
+        if let Some(key) = my_key() {
             let notes = take_notes(&mut world(), key);
             deliver(notes);
         }

@@ -7,6 +7,7 @@
 //! receiver runnable *in its own thread*; preferences do not apply across
 //! threads (rule 17).
 
+use std::cell::Cell;
 use std::collections::VecDeque;
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -121,9 +122,9 @@ impl<T: Send> XChannel<T> {
     /// [`XError::Scheduler`] if no thread could ever receive it.
     pub fn send(&self, value: T) -> Result<(), XError<T>> {
         crate::world::join();
-        let mut value = Some(value);
-        // Decided under the lock: hand the value to a waiting receiver, or
-        // queue up.
+        let value = Cell::new(Some(value));
+        // Decided under the lock: hand the value to a waiting receiver (its
+        // slot filled before the lock is let go), or queue up.
         let handed = self
             .exchange(
                 |state| {
@@ -137,7 +138,14 @@ impl<T: Send> XChannel<T> {
                             ..
                         })
                     );
-                    receiver.then(|| Ok(state.waiters.pop_front().expect("checked")))
+                    receiver.then(|| {
+                        let receiver = state.waiters.pop_front().expect("checked");
+                        if let Waiting::Receiver(slot) = &receiver.waiting {
+                            let value = value.take().expect("handed over once");
+                            *lock(slot) = Some(Message::Value(value));
+                        }
+                        Ok(receiver)
+                    })
                 },
                 || Waiting::Sender(value.take().expect("queued once")),
             )
@@ -147,9 +155,6 @@ impl<T: Send> XChannel<T> {
             None => Ok(()),
             Some(Err(())) => Err(XError::Closed(value.take())),
             Some(Ok(receiver)) => {
-                if let Waiting::Receiver(slot) = &receiver.waiting {
-                    *lock(slot) = Some(Message::Value(value.take().expect("not queued")));
-                }
                 receiver.waker.unpark(Wake(0));
                 Ok(())
             }
@@ -262,11 +267,14 @@ impl<T: Send> XChannel<T> {
             queued.mine = Some((id, waker.clone()));
             state.waiters.push_back(Waiter { id, waker, waiting });
         });
-        if outcome.is_err() {
-            // Not woken by a partner (a deadlock): leave the queue.
-            queued.leave();
+        match outcome {
+            Ok(_) => Ok(()),
+            // A deadlock was declared, but a partner on another thread may
+            // have taken our waiter meanwhile: then the operation is done
+            // (a receiver's slot was filled under the lock), and it stands.
+            Err(e) if queued.leave() => Err(e),
+            Err(_) => Ok(()),
         }
-        outcome.map(|_| ())
     }
 
     /// Closes the channel: later sends fail; receivers drain what blocked
@@ -274,19 +282,22 @@ impl<T: Send> XChannel<T> {
     /// "closed" error, on their threads.
     pub fn close(&self) {
         crate::world::join();
-        let receivers: Vec<Waiter<T>> = {
+        let receivers: VecDeque<Waiter<T>> = {
             let mut state = lock(&self.state);
             state.closed = true;
-            let (receivers, senders) = std::mem::take(&mut state.waiters)
-                .into_iter()
-                .partition(|w| matches!(w.waiting, Waiting::Receiver(_)));
+            let (receivers, senders): (VecDeque<_>, VecDeque<_>) =
+                std::mem::take(&mut state.waiters)
+                    .into_iter()
+                    .partition(|w| matches!(w.waiting, Waiting::Receiver(_)));
             state.waiters = senders;
-            receivers.into()
+            for receiver in &receivers {
+                if let Waiting::Receiver(slot) = &receiver.waiting {
+                    *lock(slot) = Some(Message::Closed);
+                }
+            }
+            receivers
         };
         for receiver in receivers {
-            if let Waiting::Receiver(slot) = &receiver.waiting {
-                *lock(slot) = Some(Message::Closed);
-            }
             receiver.waker.unpark(Wake(1));
         }
     }
@@ -302,9 +313,10 @@ struct Queued<'a, T> {
 }
 
 impl<T> Queued<'_, T> {
-    fn leave(&mut self) {
+    /// Takes the waiter out of the queue; false if a partner took it first.
+    fn leave(&mut self) -> bool {
         let Some((id, waker)) = self.mine.take() else {
-            return;
+            return true;
         };
         waker.cancel();
         let removed = {
@@ -312,14 +324,16 @@ impl<T> Queued<'_, T> {
             let at = state.waiters.iter().position(|w| w.id == id);
             at.and_then(|at| state.waiters.remove(at))
         };
+        let left = removed.is_some();
         drop(removed); // a sender's value, outside the lock
+        left
     }
 }
 
 impl<T> Drop for Queued<'_, T> {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            self.leave();
+            let _ = self.leave();
         }
     }
 }
