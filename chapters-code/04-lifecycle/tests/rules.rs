@@ -361,3 +361,34 @@ fn a_panicking_tasklet_leaks_nothing_and_the_others_stay_queued() {
     run().unwrap();
     assert!(bystander_ran.get());
 }
+
+#[test]
+fn rule_14_a_destructor_that_yields_during_a_kill_carries_on_at_once() {
+    let journal: Log = Log::default();
+    let j = Rc::clone(&journal);
+    let victim = spawn(move || {
+        struct YieldsInDrop(Log);
+        impl Drop for YieldsInDrop {
+            fn drop(&mut self) {
+                log(&self.0, "destructor yields");
+                schedule(); // returns at once: an unwinding tasklet keeps control
+                log(&self.0, "destructor goes on");
+            }
+        }
+        let _yields = YieldsInDrop(j);
+        loop {
+            schedule();
+        }
+    });
+    victim.run().unwrap(); // started; back in the queue
+    assert_eq!(
+        kill_then_run(&victim, &journal, "bystander runs"),
+        [
+            "kill starts",
+            "destructor yields",
+            "destructor goes on",
+            "kill returns",
+            "bystander runs"
+        ]
+    );
+}
