@@ -112,6 +112,20 @@ impl<T: Send> XChannel<T> {
         }
     }
 
+    /// Blocked senders (positive) or minus blocked receivers, on all
+    /// threads, as chapter 3's `balance`.
+    pub fn balance(&self) -> isize {
+        let state = lock(&self.state);
+        state
+            .waiters
+            .iter()
+            .map(|w| match w.waiting {
+                Waiting::Sender(_) => 1,
+                Waiting::Receiver(_) => -1,
+            })
+            .sum()
+    }
+
     // ANCHOR: send
     /// Sends `value`, blocking the current tasklet (only it) until a
     /// receiver on any thread takes it.

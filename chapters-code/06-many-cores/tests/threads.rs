@@ -5,7 +5,6 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
 use std::thread;
-use std::time::Duration;
 
 use ch02_scheduler::{Builder, TaskletPanic, run, spawn};
 use ch06_many_cores::{XChannel, XError, spawn_thread};
@@ -106,9 +105,11 @@ fn closing_wakes_a_receiver_on_another_thread() {
             run().unwrap();
         })
         .unwrap();
-        // Wait until the other thread's tasklet is blocked: a send would
-        // be taken; nothing else tells us from here.
-        thread::sleep(Duration::from_millis(50));
+        // Wait until the other thread's tasklet is blocked on the channel
+        // (the test's time limit bounds this).
+        while channel.balance() != -1 {
+            thread::yield_now();
+        }
         channel.close();
         assert!(heard.recv().unwrap(), "the receiver got the closed error");
         other.join().unwrap();
