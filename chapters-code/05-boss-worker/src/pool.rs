@@ -43,8 +43,8 @@ pub struct Report<R> {
 /// What a cancelled pool had done.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Cancelled {
-    /// Jobs whose report reached the boss, in order.
-    pub finished: Vec<JobId>,
+    /// How many jobs' reports reached the boss.
+    pub finished: usize,
     /// Jobs submitted whose report never reached the boss, in order.
     pub unfinished: Vec<JobId>,
 }
@@ -155,8 +155,9 @@ pub struct Pool<J, R> {
     next: Cell<JobId>,
     /// Jobs submitted whose report the boss has not received.
     unreported: RefCell<BTreeSet<JobId>>,
-    /// Jobs whose report the boss has received.
-    reported: RefCell<BTreeSet<JobId>>,
+    /// How many reports the boss has received (a count, not a set: a pool
+    /// may run for ever).
+    reported: Cell<usize>,
 }
 
 impl<J: 'static, R: 'static> Pool<J, R> {
@@ -186,7 +187,7 @@ impl<J: 'static, R: 'static> Pool<J, R> {
             supervisor,
             next: Cell::new(0),
             unreported: RefCell::new(BTreeSet::new()),
-            reported: RefCell::new(BTreeSet::new()),
+            reported: Cell::new(0),
         }
     }
 
@@ -219,7 +220,7 @@ impl<J: 'static, R: 'static> Pool<J, R> {
         match self.crew.reports.receive() {
             Ok(report) => {
                 self.unreported.borrow_mut().remove(&report.job);
-                self.reported.borrow_mut().insert(report.job);
+                self.reported.set(self.reported.get() + 1);
                 Ok(Some(report))
             }
             Err(ChannelError::Closed(_)) => Ok(None),
@@ -234,8 +235,8 @@ impl<J: 'static, R: 'static> Pool<J, R> {
     }
 
     /// Kills the pool: the supervisor and every worker, wherever they are.
-    /// Returns which jobs finished (their report reached the boss) and
-    /// which did not, each in order.
+    /// Returns how many jobs finished (their report reached the boss: the
+    /// boss has them) and which did not, in order.
     pub fn cancel(&self) -> Cancelled {
         self.close();
         let _ = self.supervisor.kill();
@@ -250,7 +251,7 @@ impl<J: 'static, R: 'static> Pool<J, R> {
         }
         self.crew.reports.close();
         Cancelled {
-            finished: self.reported.borrow().iter().copied().collect(),
+            finished: self.reported.get(),
             unfinished: std::mem::take(&mut *self.unreported.borrow_mut())
                 .into_iter()
                 .collect(),

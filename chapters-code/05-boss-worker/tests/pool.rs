@@ -136,7 +136,7 @@ fn cancelling_kills_the_pool_leaks_nothing_and_is_not_a_crash() {
     run().unwrap();
     let cancelled = pool.cancel();
     assert_eq!(cancelled.unfinished, [0, 1, 2, 3], "job 4 was never taken");
-    assert!(cancelled.finished.is_empty(), "no report reached the boss");
+    assert_eq!(cancelled.finished, 0, "no report reached the boss");
     run().unwrap();
     assert_eq!(
         dropped.get(),
@@ -174,6 +174,6 @@ fn cancelling_says_what_finished_and_what_did_not() {
     assert_eq!((first.job, second.job), (0, 1));
     run().unwrap(); // jobs 2 and 3 are taken, and wait
     let cancelled = pool.cancel();
-    assert_eq!(cancelled.finished, [0, 1]);
+    assert_eq!(cancelled.finished, 2);
     assert_eq!(cancelled.unfinished, [2, 3]);
 }
