@@ -234,29 +234,6 @@ impl<J: 'static, R: 'static> Pool<J, R> {
         self.crew.jobs.close();
     }
 
-    /// Kills the pool: the supervisor and every worker, wherever they are.
-    /// Returns how many jobs finished (their report reached the boss: the
-    /// boss has them) and which did not, in order.
-    pub fn cancel(&self) -> Cancelled {
-        self.close();
-        let _ = self.supervisor.kill();
-        let workers = self.crew.workers.borrow().clone();
-        for worker in workers {
-            let _ = worker.kill();
-        }
-        // Jobs that submitters still hold out are dropped, unfinished: no
-        // worker will ever take them, and their submitters go on.
-        while let Some(Ok(job)) = self.crew.jobs.try_receive() {
-            drop(job);
-        }
-        self.crew.reports.close();
-        Cancelled {
-            finished: self.reported.get(),
-            unfinished: std::mem::take(&mut *self.unreported.borrow_mut())
-                .into_iter()
-                .collect(),
-        }
-    }
     // ANCHOR_END: boss
 
     /// Runs every job of `jobs` and returns their reports, in the order
@@ -295,14 +272,38 @@ impl<J: 'static, R: 'static> Pool<J, R> {
     }
 }
 
-impl<J, R> Drop for Pool<J, R> {
-    /// A pool dropped before it was closed and drained is cancelled, so
-    /// that no worker is left blocked.
-    fn drop(&mut self) {
+impl<J, R> Pool<J, R> {
+    // ANCHOR: cancel
+    /// Kills the pool: the supervisor and every worker, wherever they are.
+    /// Returns how many jobs finished (their report reached the boss: the
+    /// boss has them) and which did not, in order.
+    pub fn cancel(&self) -> Cancelled {
+        self.crew.jobs.close(); // what `close` does
         let _ = self.supervisor.kill();
-        let workers = std::mem::take(&mut *self.crew.workers.borrow_mut());
+        let workers = self.crew.workers.borrow().clone();
         for worker in workers {
             let _ = worker.kill();
         }
+        // Jobs that submitters still hold out are dropped, unfinished: no
+        // worker will ever take them, and their submitters go on.
+        while let Some(Ok(job)) = self.crew.jobs.try_receive() {
+            drop(job);
+        }
+        self.crew.reports.close();
+        Cancelled {
+            finished: self.reported.get(),
+            unfinished: std::mem::take(&mut *self.unreported.borrow_mut())
+                .into_iter()
+                .collect(),
+        }
+    }
+    // ANCHOR_END: cancel
+}
+
+impl<J, R> Drop for Pool<J, R> {
+    /// A pool dropped before it was closed and drained is cancelled, so
+    /// that no worker (nor submitter) is left blocked.
+    fn drop(&mut self) {
+        self.cancel();
     }
 }
