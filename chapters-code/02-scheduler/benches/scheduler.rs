@@ -1,6 +1,7 @@
 //! The scheduler's costs, each next to its yardstick in the same run:
-//! `schedule()` next to a raw corosensei resume+suspend pair, and a tasklet's
-//! spawn+run next to a thread's spawn+join. `ci/ratios` reads the ratios off
+//! `schedule()` next to a raw corosensei resume+suspend pair (and to a bare
+//! trampoline and a bare dispatcher), and a tasklet's spawn+run next to a
+//! thread's spawn+join. `ci/ratios` reads the ratios off
 //! criterion's estimates.
 
 use std::hint::black_box;
@@ -12,6 +13,9 @@ use criterion::{Criterion, criterion_group, criterion_main};
 
 #[path = "../../yardstick.rs"]
 mod yardstick;
+
+#[path = "../../bare.rs"]
+mod bare;
 
 // ANCHOR: switch
 fn switch(c: &mut Criterion) {
@@ -34,6 +38,17 @@ fn switch(c: &mut Criterion) {
                 CoroutineResult::Yield(()) => {}
                 CoroutineResult::Return(()) => unreachable!(),
             }
+        })
+    });
+    // The same on a bare dispatcher: a ring, and nothing else.
+    group.bench_function("bare_dispatcher", |b| {
+        b.iter_custom(|iters| {
+            for _ in 0..2 {
+                bare::spawn(move || (0..iters).for_each(|_| bare::schedule()));
+            }
+            let start = Instant::now();
+            bare::run();
+            start.elapsed() / 2
         })
     });
     // Two tasklets take turns; main is out of the ring meanwhile (switch),

@@ -2,6 +2,7 @@
 //! to a raw corosensei resume+suspend pair measured in the same run.
 //! `ci/ratios.py` reads the ratio off criterion's estimates.
 
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use ch02_scheduler::{run, spawn};
@@ -10,6 +11,9 @@ use criterion::{Criterion, criterion_group, criterion_main};
 
 #[path = "../../yardstick.rs"]
 mod yardstick;
+
+#[path = "../../bare.rs"]
+mod bare;
 
 // ANCHOR: ping_pong
 fn ping_pong(c: &mut Criterion) {
@@ -35,6 +39,31 @@ fn ping_pong(c: &mut Criterion) {
             });
             let start = Instant::now();
             run().unwrap();
+            start.elapsed()
+        })
+    });
+    // The same game on a bare scheduler and channel (`bare.rs`): what a
+    // straightforward rendezvous costs, before this book's features.
+    group.bench_function("straightforward_ping_pong", |b| {
+        b.iter_custom(|iters| {
+            let (ping, pong) = (
+                Rc::new(bare::Channel::default()),
+                Rc::new(bare::Channel::default()),
+            );
+            let (ping_rx, pong_tx) = (Rc::clone(&ping), Rc::clone(&pong));
+            bare::spawn(move || {
+                for _ in 0..iters {
+                    pong_tx.send(ping_rx.receive() + 1);
+                }
+            });
+            bare::spawn(move || {
+                for ball in 0..iters {
+                    ping.send(ball);
+                    assert_eq!(pong.receive(), ball + 1);
+                }
+            });
+            let start = Instant::now();
+            bare::run();
             start.elapsed()
         })
     });
