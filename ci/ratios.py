@@ -43,6 +43,7 @@ RATIOS = [
     ("bare dispatcher / raw resume+suspend", "switch/bare_dispatcher", "switch/raw_resume_suspend", None),
     ("schedule() / bare dispatcher", "switch/schedule", "switch/bare_dispatcher", None),
     ("thread spawn+join / tasklet spawn+run", "spawn_and_run/thread", "spawn_and_run/tasklet", (">=", 1000)),
+    ("thread spawn+join / bare coroutine spawn+run", "spawn_and_run/thread", "spawn_and_run/bare_coroutine", None),
     ("fresh DefaultStack / pooled stack reused", "stack/fresh_default_stack", "stack/pooled_reuse", None),
     ("channel ping-pong round trip / raw resume+suspend", "channel/ping_pong", "channel/raw_resume_suspend", ("<=", 16)),
     ("straightforward ping-pong / raw resume+suspend", "channel/straightforward_ping_pong", "channel/raw_resume_suspend", None),
@@ -153,7 +154,8 @@ def markdown(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     t = {k: median_ns(k) for k in [
         "stack/fresh_default_stack", "stack/pooled_reuse", "switch/raw_resume_suspend",
-        "switch/trampoline", "switch/bare_dispatcher", "switch/schedule", "spawn_and_run/tasklet", "spawn_and_run/thread",
+        "switch/trampoline", "switch/bare_dispatcher", "switch/schedule", "spawn_and_run/tasklet",
+        "spawn_and_run/bare_coroutine", "spawn_and_run/thread",
         "channel/raw_resume_suspend", "channel/ping_pong", "channel/straightforward_ping_pong",
         "kill/blocked",
         "kill/resume_unwind_and_catch", "select/raw_resume_suspend", "select/round_trip/receive",
@@ -184,12 +186,15 @@ def markdown(folder: Path) -> None:
         + "\n\n"
         + footer(["cargo bench -p ch02-scheduler --bench scheduler"], repeated=True) + "\n")
     tasklet, thread = t["spawn_and_run/tasklet"], t["spawn_and_run/thread"]
+    bare = t["spawn_and_run/bare_coroutine"]
     (folder / "spawn.md").write_text(
         table([("`spawn` + `run` of an empty tasklet (pooled stack)", human(tasklet)),
-               ("`std::thread::spawn` + `join` of an empty thread", human(thread))])
+               ("`std::thread::spawn` + `join` of an empty thread", human(thread)),
+               ("a bare coroutine on a pooled stack, run to its end: no scheduler", human(bare))])
         + "\n\n" + ratio_table([
-            ("how many times cheaper a tasklet is to start and finish",
-             "spawn_and_run/thread", "spawn_and_run/tasklet")], 0)
+            ("thread / tasklet: how many times cheaper a tasklet is to start and finish",
+             "spawn_and_run/thread", "spawn_and_run/tasklet"),
+            ("thread / bare coroutine", "spawn_and_run/thread", "spawn_and_run/bare_coroutine")], 0)
         + "\n\n"
         + footer(["cargo bench -p ch02-scheduler --bench scheduler"], repeated=True) + "\n")
     raw, ping_pong = t["channel/raw_resume_suspend"], t["channel/ping_pong"]

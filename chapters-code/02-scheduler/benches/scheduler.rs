@@ -1,14 +1,15 @@
 //! The scheduler's costs, each next to its yardstick in the same run:
 //! `schedule()` next to a raw corosensei resume+suspend pair (and to a bare
 //! trampoline and a bare dispatcher), and a tasklet's spawn+run next to a
-//! thread's spawn+join. `ci/ratios` reads the ratios off
+//! thread's spawn+join (and to a bare coroutine's). `ci/ratios` reads the ratios off
 //! criterion's estimates.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use ch01_tasklets::StackPool;
 use ch02_scheduler::{Builder, current, run, schedule, spawn};
-use corosensei::{Coroutine, CoroutineResult};
+use corosensei::{Coroutine, CoroutineResult, Yielder};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 #[path = "../../yardstick.rs"]
@@ -84,6 +85,20 @@ fn spawn_and_run(c: &mut Criterion) {
     });
     group.bench_function("thread", |b| {
         b.iter(|| std::thread::spawn(|| black_box(())).join().unwrap())
+    });
+    // The floor: a bare coroutine on a pooled stack, run to its end, its
+    // stack given back; no scheduler at all.
+    let pool = StackPool::new(ch01_tasklets::DEFAULT_STACK_SIZE);
+    group.bench_function("bare_coroutine", |b| {
+        b.iter(|| {
+            let stack = pool.get().unwrap();
+            let mut coroutine =
+                Coroutine::with_stack(stack, |_: &Yielder<(), ()>, ()| black_box(()));
+            match coroutine.resume(()) {
+                CoroutineResult::Return(()) => drop(coroutine.into_stack()),
+                CoroutineResult::Yield(()) => unreachable!(),
+            }
+        })
     });
     group.finish();
 }
