@@ -122,7 +122,10 @@ struct State<T> {
     waiters: VecDeque<Waiter<T>>,
     preference: Preference,
     closed: bool,
-    spare_slot: Option<Slot<T>>,
+    /// Slots of receivers that have finished waiting, for the next ones:
+    /// as many as ever waited at once (a pool's idle workers, say), so that
+    /// a wait does not allocate.
+    spare_slots: Vec<Slot<T>>,
 }
 
 impl<T> State<T> {
@@ -208,6 +211,13 @@ impl<T> Enlisted<'_, T> {
 impl<T> Drop for Enlisted<'_, T> {
     fn drop(&mut self) {
         self.unlink.remove();
+        // A message nobody took is dropped here, outside any borrow; the
+        // empty slot is kept for the next wait.
+        drop(self.slot.take());
+        if Rc::strong_count(&self.slot) == 1 {
+            let slot = Rc::clone(&self.slot);
+            self.unlink.channel.inner.state.borrow_mut().spare_slots.push(slot);
+        }
     }
 }
 // ANCHOR_END: unlink
@@ -264,7 +274,7 @@ impl<T> Channel<T> {
                     waiters: VecDeque::new(),
                     preference: Preference::Receiver,
                     closed: false,
-                    spare_slot: None,
+                    spare_slots: Vec::new(),
                 }),
             }),
         }
@@ -352,6 +362,9 @@ impl<T> Channel<T> {
                     waiting: Waiting::Receiver(slot),
                 }) => {
                     slot.set(Some(message));
+                    // Let go of the slot before the receiver runs, so that
+                    // it finds itself its only owner and keeps it as a spare.
+                    drop(slot);
                     Self::wake(&unparker, receiver_first);
                     Ok(())
                 }
@@ -417,7 +430,8 @@ impl<T> Channel<T> {
     /// the result until the park is over. Dropping it takes the waiter out
     /// of the queue if no sender took it.
     pub fn enlist_receiver(&self, unparker: Unparker) -> Enlisted<'_, T> {
-        let slot = Slot::default();
+        let slot = self.inner.state.borrow_mut().spare_slots.pop();
+        let slot = slot.unwrap_or_default();
         let mut unlink = Unlink::new(self);
         let waiting = Waiting::Receiver(Rc::clone(&slot));
         unlink.register(Waiter { unparker, waiting });
@@ -448,7 +462,7 @@ impl<T> Channel<T> {
     /// Parks the current tasklet as a receiver until a sender fills its
     /// slot or the channel is closed.
     fn wait_to_receive(&self) -> Result<T, ChannelError<T>> {
-        let slot = self.inner.state.borrow_mut().spare_slot.take();
+        let slot = self.inner.state.borrow_mut().spare_slots.pop();
         let slot = slot.unwrap_or_default();
         let mut unlink = Unlink::new(self);
         let parked = park(
@@ -460,7 +474,7 @@ impl<T> Channel<T> {
         );
         let message = slot.take();
         if Rc::strong_count(&slot) == 1 {
-            self.inner.state.borrow_mut().spare_slot = Some(slot);
+            self.inner.state.borrow_mut().spare_slots.push(slot);
         }
         match (parked, message) {
             (_, Some(message)) => message.into_result(),
