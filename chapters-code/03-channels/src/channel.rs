@@ -216,7 +216,13 @@ impl<T> Drop for Enlisted<'_, T> {
         drop(self.slot.take());
         if Rc::strong_count(&self.slot) == 1 {
             let slot = Rc::clone(&self.slot);
-            self.unlink.channel.inner.state.borrow_mut().spare_slots.push(slot);
+            self.unlink
+                .channel
+                .inner
+                .state
+                .borrow_mut()
+                .spare_slots
+                .push(slot);
         }
     }
 }

@@ -57,5 +57,8 @@ fn a_receiver_that_waits_again_and_again_allocates_nothing() {
     let allocations = ALLOCATIONS.get() - before;
     channel.close();
     run().unwrap();
-    assert_eq!(allocations, 0, "1,000 sends to a waiting receiver allocated");
+    assert_eq!(
+        allocations, 0,
+        "1,000 sends to a waiting receiver allocated"
+    );
 }
