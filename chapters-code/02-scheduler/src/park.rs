@@ -111,6 +111,16 @@ impl Unparker {
             && self.task.state.get() == State::Blocked
     }
 
+    /// Hints that this tasklet will run soon: the processor starts loading
+    /// its record and the top of its stack, so that resuming it does not
+    /// wait for memory. With thousands of tasklets, those are far from the
+    /// caches by the time each one's turn comes; a channel calls this for
+    /// the waiter behind the one it serves. Only a hint: on processors
+    /// other than x86-64 it does nothing.
+    pub fn prefetch(&self) {
+        self.task.prefetch();
+    }
+
     /// The tasklet this unparker wakes.
     pub fn tasklet(&self) -> Tasklet {
         Tasklet::from_task(Rc::clone(&self.task))

@@ -159,6 +159,27 @@ impl Task {
         self.id == MAIN_ID
     }
 
+    /// Asks the processor to start loading what resuming this tasklet
+    /// will touch first: its record, and the top page of its stack.
+    pub(crate) fn prefetch(&self) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            let record: *const Task = self;
+            let top = self.stack.top;
+            // SAFETY: SSE is part of every x86_64 processor, and a prefetch
+            // is only a hint: it never faults, whatever the address.
+            unsafe {
+                for line in (0..size_of::<Task>()).step_by(64) {
+                    _mm_prefetch::<_MM_HINT_T0>(record.cast::<i8>().wrapping_add(line));
+                }
+                for line in (64..=PREFETCH_STACK).step_by(64) {
+                    _mm_prefetch::<_MM_HINT_T0>(top.wrapping_sub(line) as *const i8);
+                }
+            }
+        }
+    }
+
     pub(crate) fn describe(&self) -> TaskletInfo {
         TaskletInfo {
             id: self.id,
@@ -198,6 +219,12 @@ struct Spare {
 
 /// How many dead tasklets' `Task`s a thread keeps for reuse.
 const SPARE_TASKS: usize = 64;
+
+/// How many bytes at the top of a tasklet's stack `prefetch` asks for.
+const PREFETCH_STACK: usize = 1536;
+
+/// From how many queued tasklets on the dispatcher prefetches the next.
+const PREFETCH_RING: usize = 64;
 
 /// The main tasklet's id: the thread's own stack.
 pub(crate) const MAIN_ID: TaskletId = TaskletId(0);
@@ -847,6 +874,13 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
                 next.state.set(State::Current);
                 if let Some(trace) = &mut core.trace {
                     trace.push(crate::trace::Event::Run(next.id));
+                }
+                // In a long ring, the tasklet after this one is far from
+                // the caches by now: start loading it while this one runs.
+                if core.ring.len() >= PREFETCH_RING
+                    && let Some(after) = core.ring.front()
+                {
+                    after.prefetch();
                 }
                 let task = Rc::as_ptr(&next);
                 core.set_current(next);

@@ -141,7 +141,11 @@ impl<T> State<T> {
         if !front.unparker.is_waiting() {
             Partner::Stale(self.waiters.pop_front().expect("front exists"))
         } else if matches!(front.waiting, Waiting::Sender(_)) == senders {
-            Partner::Found(self.waiters.pop_front().expect("front exists"))
+            let found = self.waiters.pop_front().expect("front exists");
+            if let Some(next) = self.waiters.front() {
+                next.unparker.prefetch();
+            }
+            Partner::Found(found)
         } else {
             Partner::None
         }
