@@ -166,15 +166,21 @@ impl Task {
         {
             use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
             let record: *const Task = self;
-            let top = self.stack.top;
+            // Main runs on the thread's own stack, whose top it does not
+            // record (zero): its stack is hot anyway.
+            let stack = if self.stack.top == 0 {
+                0
+            } else {
+                PREFETCH_STACK
+            };
             // SAFETY: SSE is part of every x86_64 processor, and a prefetch
             // is only a hint: it never faults, whatever the address.
             unsafe {
                 for line in (0..size_of::<Task>()).step_by(64) {
                     _mm_prefetch::<_MM_HINT_T0>(record.cast::<i8>().wrapping_add(line));
                 }
-                for line in (64..=PREFETCH_STACK).step_by(64) {
-                    _mm_prefetch::<_MM_HINT_T0>(top.wrapping_sub(line) as *const i8);
+                for line in (64..=stack).step_by(64) {
+                    _mm_prefetch::<_MM_HINT_T0>(self.stack.top.wrapping_sub(line) as *const i8);
                 }
             }
         }
