@@ -46,8 +46,8 @@ RATIOS = [
     ("thread spawn+join / bare coroutine spawn+run", "spawn_and_run/thread", "spawn_and_run/bare_coroutine", None),
     ("fresh DefaultStack / pooled stack reused", "stack/fresh_default_stack", "stack/pooled_reuse", None),
     ("channel ping-pong round trip / raw resume+suspend", "channel/ping_pong", "channel/raw_resume_suspend", ("<=", 16)),
-    ("straightforward ping-pong / raw resume+suspend", "channel/straightforward_ping_pong", "channel/raw_resume_suspend", None),
-    ("channel ping-pong / straightforward ping-pong", "channel/ping_pong", "channel/straightforward_ping_pong", None),
+    ("bare ping-pong / raw resume+suspend", "channel/bare_ping_pong", "channel/raw_resume_suspend", None),
+    ("channel ping-pong / bare ping-pong", "channel/ping_pong", "channel/bare_ping_pong", None),
     ("kill of a blocked tasklet / one panic caught", "kill/blocked", "kill/resume_unwind_and_catch", None),
     ("round trip, select over 2 / plain receive", "select/round_trip/2", "select/round_trip/receive", None),
     ("round trip, select over 8 / plain receive", "select/round_trip/8", "select/round_trip/receive", None),
@@ -156,7 +156,7 @@ def markdown(folder: Path) -> None:
         "stack/fresh_default_stack", "stack/pooled_reuse", "switch/raw_resume_suspend",
         "switch/trampoline", "switch/bare_dispatcher", "switch/schedule", "spawn_and_run/tasklet",
         "spawn_and_run/bare_coroutine", "spawn_and_run/thread",
-        "channel/raw_resume_suspend", "channel/ping_pong", "channel/straightforward_ping_pong",
+        "channel/raw_resume_suspend", "channel/ping_pong", "channel/bare_ping_pong",
         "kill/blocked",
         "kill/resume_unwind_and_catch", "select/raw_resume_suspend", "select/round_trip/receive",
         "select/round_trip/2", "select/round_trip/8", "mandelbrot_one_thread/loop",
@@ -198,16 +198,16 @@ def markdown(folder: Path) -> None:
         + "\n\n"
         + footer(["cargo bench -p ch02-scheduler --bench scheduler"], repeated=True) + "\n")
     raw, ping_pong = t["channel/raw_resume_suspend"], t["channel/ping_pong"]
-    plain = t["channel/straightforward_ping_pong"]
+    plain = t["channel/bare_ping_pong"]
     (folder / "channel.md").write_text(
         table([("raw corosensei resume + suspend", human(raw)),
                ("channel ping-pong: one round trip between two tasklets", human(ping_pong)),
                ("the same on a bare scheduler and channel (`bare.rs`)", human(plain))])
         + "\n\n" + ratio_table([
             ("ping-pong round trip / raw pair", "channel/ping_pong", "channel/raw_resume_suspend"),
-            ("bare ping-pong round trip / raw pair", "channel/straightforward_ping_pong",
+            ("bare ping-pong round trip / raw pair", "channel/bare_ping_pong",
              "channel/raw_resume_suspend"),
-            ("ping-pong / bare ping-pong", "channel/ping_pong", "channel/straightforward_ping_pong")], 1)
+            ("ping-pong / bare ping-pong", "channel/ping_pong", "channel/bare_ping_pong")], 1)
         + "\n\n"
         + footer(["cargo bench -p ch03-channels --bench channels"], repeated=True) + "\n")
     kill, unwind = t["kill/blocked"], t["kill/resume_unwind_and_catch"]

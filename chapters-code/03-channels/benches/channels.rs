@@ -44,7 +44,7 @@ fn ping_pong(c: &mut Criterion) {
     });
     // The same game on a bare scheduler and channel (`bare.rs`): what a
     // straightforward rendezvous costs, before this book's features.
-    group.bench_function("straightforward_ping_pong", |b| {
+    group.bench_function("bare_ping_pong", |b| {
         b.iter_custom(|iters| {
             let (ping, pong) = (
                 Rc::new(bare::Channel::default()),

@@ -142,6 +142,8 @@ impl<T> State<T> {
             Partner::Stale(self.waiters.pop_front().expect("front exists"))
         } else if matches!(front.waiting, Waiting::Sender(_)) == senders {
             let found = self.waiters.pop_front().expect("front exists");
+            // The next waiter is served next, and has waited longest: start
+            // loading it (with many tasklets, it has left the caches).
             if let Some(next) = self.waiters.front() {
                 next.unparker.prefetch();
             }
@@ -218,16 +220,7 @@ impl<T> Drop for Enlisted<'_, T> {
         // A message nobody took is dropped here, outside any borrow; the
         // empty slot is kept for the next wait.
         drop(self.slot.take());
-        if Rc::strong_count(&self.slot) == 1 {
-            let slot = Rc::clone(&self.slot);
-            self.unlink
-                .channel
-                .inner
-                .state
-                .borrow_mut()
-                .spare_slots
-                .push(slot);
-        }
+        self.unlink.channel.keep_slot(&self.slot);
     }
 }
 // ANCHOR_END: unlink
@@ -440,14 +433,27 @@ impl<T> Channel<T> {
     /// the result until the park is over. Dropping it takes the waiter out
     /// of the queue if no sender took it.
     pub fn enlist_receiver(&self, unparker: Unparker) -> Enlisted<'_, T> {
-        let slot = self.inner.state.borrow_mut().spare_slots.pop();
-        let slot = slot.unwrap_or_default();
+        let slot = self.slot();
         let mut unlink = Unlink::new(self);
         let waiting = Waiting::Receiver(Rc::clone(&slot));
         unlink.register(Waiter { unparker, waiting });
         Enlisted { unlink, slot }
     }
     // ANCHOR_END: enlist
+
+    /// A slot for a receiver about to wait: a spare one if there is one.
+    fn slot(&self) -> Slot<T> {
+        let spare = self.inner.state.borrow_mut().spare_slots.pop();
+        spare.unwrap_or_default()
+    }
+
+    /// Keeps an emptied slot for the next wait, if nobody else holds it.
+    fn keep_slot(&self, slot: &Slot<T>) {
+        if Rc::strong_count(slot) == 1 {
+            let spare = Rc::clone(slot);
+            self.inner.state.borrow_mut().spare_slots.push(spare);
+        }
+    }
 
     // ANCHOR: wait
     /// Parks the current tasklet as a sender, its message in the queue,
@@ -472,8 +478,7 @@ impl<T> Channel<T> {
     /// Parks the current tasklet as a receiver until a sender fills its
     /// slot or the channel is closed.
     fn wait_to_receive(&self) -> Result<T, ChannelError<T>> {
-        let slot = self.inner.state.borrow_mut().spare_slots.pop();
-        let slot = slot.unwrap_or_default();
+        let slot = self.slot();
         let mut unlink = Unlink::new(self);
         let parked = park(
             WaitOn::object("receive on channel", self.inner.id),
@@ -483,9 +488,7 @@ impl<T> Channel<T> {
             },
         );
         let message = slot.take();
-        if Rc::strong_count(&slot) == 1 {
-            self.inner.state.borrow_mut().spare_slots.push(slot);
-        }
+        self.keep_slot(&slot);
         match (parked, message) {
             (_, Some(message)) => message.into_result(),
             (Ok(_), None) => Err(ChannelError::Closed(None)),

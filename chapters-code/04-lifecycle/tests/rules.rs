@@ -5,7 +5,9 @@ use std::cell::{Cell, RefCell};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
-use ch02_scheduler::{Error, State, TaskletExit, TaskletPanic, current, run, schedule, spawn};
+use ch02_scheduler::{
+    Error, State, Tasklet, TaskletExit, TaskletPanic, current, run, schedule, spawn,
+};
 use ch03_channels::{Channel, ChannelError};
 use ch04_lifecycle::Kill;
 
@@ -158,17 +160,23 @@ fn rule_14_no_other_tasklet_runs_during_a_kill() {
     );
 }
 
-#[test]
-fn rule_14_no_tasklet_queued_behind_a_runnable_victim_runs_during_the_kill() {
-    let journal: Log = Log::default();
-    let j = Rc::clone(&journal);
+/// A tasklet that holds `guard` and yields for ever, started and back in
+/// the queue.
+fn started_victim<G: 'static>(guard: G) -> Tasklet {
     let victim = spawn(move || {
-        let _finally = Finally(j);
+        let _guard = guard;
         loop {
             schedule();
         }
     });
-    victim.run().unwrap(); // started; back in the queue
+    victim.run().unwrap();
+    victim
+}
+
+#[test]
+fn rule_14_no_tasklet_queued_behind_a_runnable_victim_runs_during_the_kill() {
+    let journal: Log = Log::default();
+    let victim = started_victim(Finally(Rc::clone(&journal)));
     assert_eq!(
         kill_then_run(&victim, &journal, "queued behind it"),
         [
@@ -364,23 +372,16 @@ fn a_panicking_tasklet_leaks_nothing_and_the_others_stay_queued() {
 
 #[test]
 fn rule_14_a_destructor_that_yields_during_a_kill_carries_on_at_once() {
+    struct YieldsInDrop(Log);
+    impl Drop for YieldsInDrop {
+        fn drop(&mut self) {
+            log(&self.0, "destructor yields");
+            schedule(); // returns at once: an unwinding tasklet keeps control
+            log(&self.0, "destructor goes on");
+        }
+    }
     let journal: Log = Log::default();
-    let j = Rc::clone(&journal);
-    let victim = spawn(move || {
-        struct YieldsInDrop(Log);
-        impl Drop for YieldsInDrop {
-            fn drop(&mut self) {
-                log(&self.0, "destructor yields");
-                schedule(); // returns at once: an unwinding tasklet keeps control
-                log(&self.0, "destructor goes on");
-            }
-        }
-        let _yields = YieldsInDrop(j);
-        loop {
-            schedule();
-        }
-    });
-    victim.run().unwrap(); // started; back in the queue
+    let victim = started_victim(YieldsInDrop(Rc::clone(&journal)));
     assert_eq!(
         kill_then_run(&victim, &journal, "bystander runs"),
         [

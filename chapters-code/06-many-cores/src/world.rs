@@ -85,9 +85,6 @@ thread_local! {
     static MEMBERSHIP: RefCell<Option<Membership>> = const { RefCell::new(None) };
 }
 
-/// Makes this thread a member, on first use, and installs the idle hook
-/// that sleeps until a note comes. Every cross-thread channel operation
-/// joins: a thread that might wake another must count as able to move.
 /// This thread's key, if it is a member (and not already exiting: a
 /// thread's thread-locals go in some order, and tasklets unwound late may
 /// still call in).
@@ -106,6 +103,9 @@ fn with_membership<R>(f: impl FnOnce(&mut Membership) -> R) -> Option<R> {
         .flatten()
 }
 
+/// Makes this thread a member, on first use, and installs the idle hook
+/// that sleeps until a note comes. Every cross-thread channel operation
+/// joins: a thread that might wake another must count as able to move.
 pub(crate) fn join() -> ThreadKey {
     if let Some(key) = my_key() {
         return key;
@@ -199,11 +199,10 @@ impl RemoteUnparker {
     /// and wakes the owner if it sleeps. From the owner thread itself, the
     /// tasklet is woken at once.
     pub fn unpark(&self, wake: Wake) {
-        // A thread that wakes others counts as able to move.
-        if MEMBERSHIP.try_with(|_| ()).is_ok() {
-            join();
-        }
-        if my_key() == Some(self.thread) {
+        // A thread that wakes others counts as able to move (unless it is
+        // exiting, its thread-locals gone).
+        let mine = MEMBERSHIP.try_with(|_| ()).ok().map(|()| join());
+        if mine == Some(self.thread) {
             deliver(vec![(self.token, wake)]);
             return;
         }

@@ -45,6 +45,15 @@ struct State<T> {
     next_id: u64,
 }
 
+impl<T> State<T> {
+    /// Takes the first waiter if it is a sender (`senders`) or a receiver.
+    fn partner(&mut self, senders: bool) -> Option<Waiter<T>> {
+        let front = self.waiters.front()?;
+        let wanted = matches!(front.waiting, Waiting::Sender(_)) == senders;
+        wanted.then(|| self.waiters.pop_front().expect("front exists"))
+    }
+}
+
 /// An unbuffered channel between tasklets on any threads. Clones are
 /// handles to the same channel, and may be sent to other threads.
 pub struct XChannel<T> {
@@ -145,15 +154,7 @@ impl<T: Send> XChannel<T> {
                     if state.closed {
                         return Some(Err(()));
                     }
-                    let receiver = matches!(
-                        state.waiters.front(),
-                        Some(Waiter {
-                            waiting: Waiting::Receiver(_),
-                            ..
-                        })
-                    );
-                    receiver.then(|| {
-                        let receiver = state.waiters.pop_front().expect("checked");
+                    state.partner(false).map(|receiver| {
                         if let Waiting::Receiver(slot) = &receiver.waiting {
                             let value = value.take().expect("handed over once");
                             *lock(slot) = Some(Message::Value(value));
@@ -188,21 +189,10 @@ impl<T: Send> XChannel<T> {
         let slot: Slot<T> = Arc::default();
         let found = self
             .exchange(
-                |state| {
-                    let sender = matches!(
-                        state.waiters.front(),
-                        Some(Waiter {
-                            waiting: Waiting::Sender(_),
-                            ..
-                        })
-                    );
-                    if sender {
-                        Some(Ok(state.waiters.pop_front().expect("checked")))
-                    } else if state.closed {
-                        Some(Err(()))
-                    } else {
-                        None
-                    }
+                |state| match state.partner(true) {
+                    Some(sender) => Some(Ok(sender)),
+                    None if state.closed => Some(Err(())),
+                    None => None,
                 },
                 || Waiting::Receiver(Arc::clone(&slot)),
             )
