@@ -36,5 +36,7 @@ pub mod stack;
 pub mod tasklet;
 
 pub use corosensei::Yielder;
-pub use stack::{DEFAULT_STACK_SIZE, GuardKind, PoolStats, PooledStack, StackError, StackPool};
+pub use stack::{
+    DEFAULT_STACK_SIZE, GuardKind, MAX_STACK_SIZE, PoolStats, PooledStack, StackError, StackPool,
+};
 pub use tasklet::{State, Step, Tasklet, TaskletId, panic_message};

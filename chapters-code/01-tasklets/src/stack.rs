@@ -32,6 +32,12 @@ use corosensei::stack::{Stack, StackPointer};
 /// address space only: untouched pages are never backed by memory.
 pub const DEFAULT_STACK_SIZE: usize = 256 * 1024;
 
+/// The largest stack a pool hands out: 1 GiB. A slab reserves address
+/// space for 64 stacks, and a larger request is far more likely a mistake
+/// (a size computed wrongly) than a tasklet that needs it; such a request
+/// gets [`StackError::TooLarge`].
+pub const MAX_STACK_SIZE: usize = 1 << 30;
+
 /// How many stacks one slab (one mapping) holds.
 const STACKS_PER_SLAB: usize = 64;
 
@@ -57,6 +63,11 @@ pub enum StackError {
     Map(io::Error),
     /// The kernel refused to install a guard page.
     Guard(io::Error),
+    /// The stack size asked for is larger than [`MAX_STACK_SIZE`].
+    TooLarge {
+        /// The size asked for, in bytes.
+        requested: usize,
+    },
     /// Without guard regions, one more stack would pass the kernel's limit on
     /// memory mappings (`vm.max_map_count`).
     MappingLimit {
@@ -76,6 +87,12 @@ impl fmt::Display for StackError {
                  use smaller stacks or fewer tasklets"
             ),
             StackError::Guard(e) => write!(f, "could not install a stack guard page ({e})"),
+            StackError::TooLarge { requested } => write!(
+                f,
+                "a stack of {requested} bytes was asked for, more than the largest a pool \
+                 hands out ({MAX_STACK_SIZE} bytes); check how the size is computed, or use \
+                 a thread for work that needs that much stack"
+            ),
             StackError::MappingLimit { mappings, limit } => write!(
                 f,
                 "tasklet stacks already use {mappings} memory mappings, and one more stack \
@@ -92,7 +109,7 @@ impl std::error::Error for StackError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             StackError::Map(e) | StackError::Guard(e) => Some(e),
-            StackError::MappingLimit { .. } => None,
+            StackError::TooLarge { .. } | StackError::MappingLimit { .. } => None,
         }
     }
 }
@@ -118,6 +135,9 @@ pub struct StackPool {
     inner: Rc<RefCell<Pool>>,
     /// A copy of the pool's stack size, readable without a borrow.
     stack_size: usize,
+    /// The size asked for, if it was larger than [`MAX_STACK_SIZE`]: every
+    /// `get` refuses it.
+    too_large: Option<usize>,
 }
 
 struct Pool {
@@ -136,12 +156,15 @@ struct Pool {
 impl StackPool {
     /// A pool whose stacks have `stack_size` usable bytes (rounded up to whole
     /// pages, and at least corosensei's minimum), each below a guard page.
-    /// Nothing is mapped until the first stack is asked for.
+    /// Nothing is mapped until the first stack is asked for; a size over
+    /// [`MAX_STACK_SIZE`] is refused then, by [`get`](StackPool::get).
     pub fn new(stack_size: usize) -> StackPool {
         let page = sys::page_size();
+        let too_large = (stack_size > MAX_STACK_SIZE).then_some(stack_size);
         let stack_size = StackPool::rounded_size(stack_size);
         StackPool {
             stack_size,
+            too_large,
             inner: Rc::new(RefCell::new(Pool {
                 slot_size: stack_size + page,
                 guard_size: page,
@@ -154,12 +177,12 @@ impl StackPool {
         }
     }
 
-    /// The usable size a pool asked for `stack_size` bytes hands out.
+    /// The usable size a pool asked for `stack_size` bytes hands out (for a
+    /// size over [`MAX_STACK_SIZE`], which it refuses: that maximum).
     pub fn rounded_size(stack_size: usize) -> usize {
-        round_up(
-            stack_size.max(corosensei::stack::MIN_STACK_SIZE),
-            sys::page_size(),
-        )
+        // Clamped first, so that no arithmetic on a size can wrap.
+        let clamped = stack_size.clamp(corosensei::stack::MIN_STACK_SIZE, MAX_STACK_SIZE);
+        round_up(clamped, sys::page_size())
     }
 
     /// Usable bytes of each stack.
@@ -185,6 +208,9 @@ impl StackPool {
     // ANCHOR: get
     /// A stack: a reused one if any was given back, otherwise a new one.
     pub fn get(&self) -> Result<PooledStack, StackError> {
+        if let Some(requested) = self.too_large {
+            return Err(StackError::TooLarge { requested });
+        }
         let mut pool = self.inner.borrow_mut();
         let limit = match pool.free.pop() {
             Some(limit) => limit,
@@ -553,5 +579,28 @@ mod tests {
         assert_eq!(pool.stats().slabs, 2);
         drop(stacks);
         assert_eq!(pool.stats().free, STACKS_PER_SLAB + 1);
+    }
+
+    #[test]
+    fn an_absurd_size_is_refused_with_a_clear_error_not_wrapped() {
+        for size in [MAX_STACK_SIZE + 1, 1 << 60, usize::MAX] {
+            let pool = StackPool::new(size);
+            assert_eq!(
+                pool.stack_size(),
+                MAX_STACK_SIZE,
+                "no size arithmetic wraps"
+            );
+            match pool.get() {
+                Err(e @ StackError::TooLarge { requested }) => {
+                    assert_eq!(requested, size);
+                    assert!(e.to_string().contains("more than the largest"), "{e}");
+                }
+                other => panic!("a stack of {size:#x} bytes was not refused: {other:?}"),
+            }
+        }
+        assert!(
+            StackPool::new(MAX_STACK_SIZE).get().is_ok(),
+            "the maximum itself is fine"
+        );
     }
 }

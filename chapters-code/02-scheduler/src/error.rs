@@ -54,6 +54,12 @@ pub enum Error {
         /// The call refused.
         call: &'static str,
     },
+    /// The thread is exiting: its tasklets are being killed (rule 18), and
+    /// it starts no new ones.
+    ThreadExiting {
+        /// The call refused.
+        call: &'static str,
+    },
     /// No stack could be had for a new tasklet.
     Stack(StackError),
     /// The main tasklet waits and nothing could ever wake it.
@@ -100,6 +106,11 @@ impl fmt::Display for Error {
             Error::Unwinding { call } => write!(
                 f,
                 "cannot {call}() while the tasklet is unwinding: a dying tasklet must not block"
+            ),
+            Error::ThreadExiting { call } => write!(
+                f,
+                "cannot {call}(): this thread is exiting and its tasklets are being killed \
+                 (rule 18); start tasklets before the thread's function returns"
             ),
             Error::Stack(e) => write!(f, "cannot create a tasklet: {e}"),
             Error::Deadlock(d) => d.fmt(f),

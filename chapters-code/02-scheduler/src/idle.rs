@@ -6,6 +6,8 @@
 //! readiness in Part IV, other threads in chapter 6): it blocks the thread
 //! until one of them fires and unparks its tasklets.
 
+use std::time::Duration;
+
 // ANCHOR: hook
 /// What the idle hook found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -13,6 +15,8 @@ pub enum Idle {
     /// It waited, and woke at least one tasklet (or may have: the scheduler
     /// looks again).
     Woke,
+    /// The time it was given to wait ran out, and no source fired.
+    TimedOut,
     /// No source it knows of could ever wake anyone.
     Nothing,
 }
@@ -21,11 +25,22 @@ pub enum Idle {
 pub trait IdleHook {
     /// Blocks the thread until a source this hook knows fires, unparks the
     /// tasklets waiting on it and returns [`Idle::Woke`]; or returns
-    /// [`Idle::Nothing`] at once if no source is pending.
+    /// [`Idle::Nothing`] at once if no source is pending. With a `timeout`,
+    /// it blocks no longer than that, and returns [`Idle::TimedOut`] if
+    /// nothing fired meanwhile. The scheduler passes `None`.
     ///
     /// It runs on the main tasklet's stack, inside the dispatcher: it may
-    /// unpark tasklets but not switch (no `schedule`, `run` or `park`).
-    fn wait(&mut self) -> Idle;
+    /// unpark tasklets but not switch to them (`schedule` returns at once;
+    /// `run`, `park` and the like fail with `Error::Reentered`).
+    fn wait(&mut self, timeout: Option<Duration>) -> Idle;
+
+    /// How long the thread may block before this hook has work of its own,
+    /// with no event from outside: the time to its earliest timer. `None`
+    /// when only an outside event could wake anyone. A hook that wraps
+    /// another asks it, so that it does not block past the other's timers.
+    fn next_deadline(&mut self) -> Option<Duration> {
+        None
+    }
 
     /// Unparks the tasklets whose sources have fired meanwhile, without
     /// waiting. The scheduler calls it now and then while tasklets are

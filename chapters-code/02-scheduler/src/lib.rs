@@ -39,7 +39,7 @@ pub use idle::{Idle, IdleHook};
 pub use park::{Unparker, WaitOn, Wake, park};
 pub use scheduler::{
     Builder, RunningStack, current, run, run_count, run_watchdog, schedule, set_idle_hook, spawn,
-    with_running_stack,
+    thread_part, with_running_stack,
 };
 pub use tasklet::{State, Tasklet, TaskletInfo};
 pub use watchdog::{atomic, switch_point};

@@ -16,7 +16,7 @@ use std::mem::ManuallyDrop;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::rc::Rc;
 
-use ch01_tasklets::{PooledStack, StackError, StackPool, Step, TaskletId, Yielder};
+use ch01_tasklets::{MAX_STACK_SIZE, PooledStack, StackError, StackPool, Step, TaskletId, Yielder};
 use slab::Slab;
 
 use crate::error::{BlockedTasklet, Deadlock, Error, TaskletExit, TaskletPanic};
@@ -107,6 +107,12 @@ pub(crate) struct Task {
     pub(crate) waiting_on: Cell<Option<WaitOn>>,
     /// Index in the scheduler's registry of live tasklets.
     pub(crate) slot: Cell<usize>,
+    /// How deep it is in `atomic` sections (rule 16): the watchdog's, per
+    /// tasklet, since a tasklet may block inside one.
+    pub(crate) atomic: Cell<u32>,
+    /// Its budget ran out inside an `atomic` section: it is interrupted when
+    /// it leaves the outermost one.
+    pub(crate) deferred: Cell<bool>,
 }
 
 /// Where a tasklet's stack lies: `guard..bottom` is its guard page,
@@ -135,6 +141,8 @@ impl Task {
             wake: Cell::new(None),
             waiting_on: Cell::new(None),
             slot: Cell::new(usize::MAX),
+            atomic: Cell::new(0),
+            deferred: Cell::new(false),
         }
     }
 
@@ -153,6 +161,8 @@ impl Task {
         *self.park_generation.get_mut() = 0;
         *self.wake.get_mut() = None;
         *self.waiting_on.get_mut() = None;
+        *self.atomic.get_mut() = 0;
+        *self.deferred.get_mut() = false;
     }
 
     pub(crate) fn is_main(&self) -> bool {
@@ -263,6 +273,15 @@ pub(crate) struct Core {
     pub(crate) trace: Option<Vec<crate::trace::Event>>,
     /// The tasklet the watchdog interrupted, for `run_watchdog` to return.
     pub(crate) interrupted: Option<Rc<Task>>,
+    /// A tasklet's panic that main's next scheduler call re-raises: it came
+    /// after main had been woken, and that wake must not be lost.
+    pending_panic: Option<TaskletPanic>,
+    /// What later chapters keep per thread ([`thread_part`]).
+    parts: Vec<Rc<dyn Any>>,
+    /// The thread is exiting: its tasklets are being killed (rule 18).
+    exiting: bool,
+    /// The teardown is over: parts made now are not kept.
+    torn_down: bool,
 }
 
 pub(crate) struct Scheduler {
@@ -330,6 +349,10 @@ thread_local! {
                 main_in_run: false,
                 trace: None,
                 interrupted: None,
+                pending_panic: None,
+                parts: Vec::new(),
+                exiting: false,
+                torn_down: false,
             }),
         }
     };
@@ -394,7 +417,7 @@ pub(crate) fn main_task() -> Rc<Task> {
 }
 
 // ANCHOR: teardown
-/// Unwinds the thread's tasklets when the thread exits.
+/// Kills the thread's tasklets when the thread exits.
 struct Teardown;
 
 thread_local! {
@@ -402,43 +425,102 @@ thread_local! {
 }
 
 impl Drop for Teardown {
-    /// The thread is exiting: unwind every tasklet that is still alive, so
-    /// that its destructors run, as Stackless ran `finally` blocks. While
-    /// they unwind, `schedule` returns at once, and `park`, `run`, `switch`
-    /// and `spawn` fail with [`Error::Unwinding`]: a dying tasklet cannot
-    /// wait, and a dying thread cannot start tasklets.
+    /// The thread is exiting: kill every tasklet that is still alive, as
+    /// `kill` would (rule 18), so that its destructors run, as Stackless ran
+    /// `finally` blocks. Meanwhile `spawn` fails with
+    /// [`Error::ThreadExiting`]. Then drop the parts later chapters keep per
+    /// thread, which those destructors may still use, and last the
+    /// scheduler's own memory.
     fn drop(&mut self) {
-        loop {
-            let live = with_core(|core| std::mem::take(&mut core.live));
-            if live.is_empty() {
+        // `process::exit` from a tasklet runs this on the tasklet's stack,
+        // where no dispatcher can start: the tasklets are left as they are.
+        let on_main = with_core(|core| {
+            core.exiting = true;
+            core.current().is_main()
+        });
+        for _ in 0..EXIT_KILLS {
+            let alive = if on_main {
+                alive_tasklets()
+            } else {
+                Vec::new()
+            };
+            if alive.is_empty() {
                 break;
             }
-            for (_, task) in live {
-                task.state.set(State::Dead);
-                // SAFETY: the thread is exiting and no tasklet is running;
-                // the dispatcher is gone, so nothing else touches the body.
-                let body = unsafe { (*task.body.get()).take() };
-                drop(body); // user code: outside any borrow
+            for victim in alive {
+                // A victim that catches its kill and then panics: the panic
+                // was printed when it happened, and none may leave here.
+                let _ = catch_unwind(AssertUnwindSafe(|| victim.raise(Box::new(TaskletExit))));
             }
         }
-        // Then free the scheduler's own memory (and the idle hook, which is
-        // user code too).
+        // Whoever survived every kill is never resumed again: its stack and
+        // what it holds are leaked, not unwound behind its back.
+        for (_, task) in with_core(|core| std::mem::take(&mut core.live)) {
+            // SAFETY: no tasklet runs now, and the dispatcher only resumes
+            // tasklets from the ring, which is dropped below unresumed.
+            std::mem::forget(unsafe { (*task.body.get()).take() });
+        }
+        // Parts made while they drop are dropped too; after that, none is kept.
+        loop {
+            let parts = with_core(|core| std::mem::take(&mut core.parts));
+            if parts.is_empty() {
+                break;
+            }
+            drop(parts); // user code: outside any borrow
+        }
         let rest = with_core(|core| {
+            core.torn_down = true;
+            let pending = core.pending_panic.take();
             let idle = core.idle.take();
             let ring = std::mem::take(&mut core.ring);
-            let pools = std::mem::take(&mut core.pools);
-            let spare = std::mem::take(&mut core.spare);
+            let owned = (
+                std::mem::take(&mut core.pools),
+                std::mem::take(&mut core.spare),
+            );
             (
+                pending,
                 idle,
                 ring,
-                pools,
-                spare,
+                owned,
                 core.current.take(),
                 core.main.take(),
             )
         });
         drop(rest);
     }
+}
+
+/// How many times the teardown kills a tasklet that catches its kill and
+/// carries on, before it leaves it be.
+const EXIT_KILLS: usize = 3;
+
+/// Handles to the live tasklets, oldest first.
+fn alive_tasklets() -> Vec<Tasklet> {
+    let mut alive: Vec<Rc<Task>> =
+        with_core(|core| core.live.iter().map(|(_, t)| Rc::clone(t)).collect());
+    alive.sort_by_key(|t| t.id);
+    alive.into_iter().map(Tasklet::from_task).collect()
+}
+
+/// A part of this thread's runtime that a later chapter keeps, such as its
+/// timers: made by `make` on first use, then shared. The scheduler owns it,
+/// so that it outlives the thread's tasklets: at thread exit it is dropped
+/// after they are killed, whatever order the thread's other thread-locals
+/// go in. After that, each call makes a fresh one that is not kept.
+pub fn thread_part<T: 'static>(make: impl FnOnce() -> T) -> Rc<T> {
+    let found = with_core(|core| core.parts.iter().find(|p| p.is::<T>()).cloned());
+    if let Some(part) = found {
+        return part.downcast().expect("found by its type");
+    }
+    let part = Rc::new(make()); // user code: outside any borrow
+    // Make sure the teardown drops it.
+    let _ = TEARDOWN.try_with(|_| {});
+    with_core(|core| {
+        if !core.torn_down {
+            core.parts.push(Rc::clone(&part) as Rc<dyn Any>);
+        }
+    });
+    part
 }
 // ANCHOR_END: teardown
 
@@ -475,22 +557,29 @@ impl Builder {
     where
         F: FnOnce() + 'static,
     {
-        // Make sure this thread's tasklets are unwound when it exits; a
+        // Make sure this thread's tasklets are killed when it exits; a
         // thread that is exiting already cannot start new ones.
-        TEARDOWN
-            .try_with(|_| {})
-            .map_err(|_| Error::Unwinding { call: "spawn" })?;
+        let exiting = || Error::ThreadExiting { call: "spawn" };
+        TEARDOWN.try_with(|_| {}).map_err(|_| exiting())?;
         let size = self.stack_size.unwrap_or(ch01_tasklets::DEFAULT_STACK_SIZE);
+        if size > MAX_STACK_SIZE {
+            return Err(Error::Stack(StackError::TooLarge { requested: size }));
+        }
         // A dead tasklet's `Task` and stack that nothing refers to any more
         // are reused as they are: no allocation, no trip to the stack pool.
-        let (stack, spare) = with_core(|core| match core.spare.pop() {
-            Some(Spare { task, stack })
-                if stack.size() == size || stack.size() == StackPool::rounded_size(size) =>
-            {
-                (Ok(stack), Some(task))
+        let (stack, spare) = with_core(|core| {
+            if core.exiting {
+                return Err(exiting());
             }
-            other => (core.stack(size), other.map(|spare| spare.task)),
-        });
+            Ok(match core.spare.pop() {
+                Some(Spare { task, stack })
+                    if stack.size() == size || stack.size() == StackPool::rounded_size(size) =>
+                {
+                    (Ok(stack), Some(task))
+                }
+                other => (core.stack(size), other.map(|spare| spare.task)),
+            })
+        })?;
         let stack = stack.map_err(Error::Stack)?;
         let bounds = StackBounds {
             guard: stack.guard_start(),
@@ -595,16 +684,23 @@ impl Core {
 
 /// Spawns a tasklet running `f` with the default settings.
 ///
+/// While the thread exits (rule 18), the tasklet is born dead: `f` is
+/// dropped without running, as for a tasklet killed before it started.
+/// (A destructor that runs then may call this; a panic there would abort.)
+///
 /// # Panics
 ///
 /// Panics if no stack can be had for it; [`Builder::spawn`] returns that
-/// error instead.
+/// error instead, and says when the thread is exiting.
 pub fn spawn<F>(f: F) -> Tasklet
 where
     F: FnOnce() + 'static,
 {
     match Builder::new().spawn(f) {
         Ok(t) => t,
+        Err(Error::ThreadExiting { .. }) => {
+            Tasklet::from_task(Rc::new(Task::blank(TaskletId::next(), None)))
+        }
         Err(e) => panic!("{e}"),
     }
 }
@@ -629,7 +725,9 @@ pub fn run_count() -> usize {
 
 // ANCHOR: schedule
 /// Moves the current tasklet to the end of the run queue and runs the next
-/// one (rule 2). With nothing else runnable, it returns at once.
+/// one (rule 2). With nothing else runnable, it returns at once; so it does
+/// in the idle hook, which runs inside the dispatcher, and in a tasklet
+/// that is unwinding.
 ///
 /// # Panics
 ///
@@ -726,24 +824,19 @@ pub(crate) fn current_yielder() -> *const Yielder<(), Switch> {
 #[inline(never)]
 fn main_schedule() {
     let placed = with_core(|core| {
-        if core.ring.is_empty() {
-            return Ok(false);
-        }
-        if core.in_idle_hook {
-            return Err(Error::Reentered { call: "schedule" });
+        // The idle hook runs inside the dispatcher: its return is its yield.
+        let nothing_to_do = core.ring.is_empty() && core.pending_panic.is_none();
+        if core.in_idle_hook || nothing_to_do {
+            return false;
         }
         let main = core.take_current();
         main.state.set(State::Scheduled);
         core.ring.push_back(main);
-        Ok(true)
+        true
     });
-    match placed {
-        Ok(false) => {}
+    if placed {
         // Main is in the ring, so the dispatcher cannot run dry: no deadlock.
-        Ok(true) => {
-            main_wait(Until::MainsTurn).expect("main is runnable, so it cannot be deadlocked");
-        }
-        Err(e) => panic!("{e}"),
+        main_wait(Until::MainsTurn).expect("main is runnable, so it cannot be deadlocked");
     }
 }
 
@@ -804,6 +897,8 @@ pub fn run_watchdog(budget: u64) -> Result<Option<Tasklet>, Error> {
             watchdog::set_turn_budget(u64::MAX);
         }
     }
+    // A refused call changes nothing: check before setting the budget.
+    with_core(|core| core.check_main("run_watchdog"))?;
     watchdog::set_turn_budget(budget.max(1));
     let off = Off;
     let outcome = run();
@@ -818,13 +913,16 @@ pub fn run_watchdog(budget: u64) -> Result<Option<Tasklet>, Error> {
 /// paused); run the dispatcher until main's turn comes back. A tasklet's
 /// panic (or the idle hook's) is re-raised here; a deadlock is returned.
 pub(crate) fn main_wait(until: Until) -> Result<(), Deadlock> {
-    let Err(interrupt) = dispatch(until) else {
-        return Ok(());
+    let interrupt = match with_core(|core| core.pending_panic.take()) {
+        Some(panic) => Interrupt::Panic(panic),
+        None => match dispatch(until) {
+            Ok(()) => return Ok(()),
+            Err(interrupt) => interrupt,
+        },
     };
     let main = main_task();
     // Main runs again, and leaves the ring or its park: it has something to
-    // handle now. Anything that woke it meanwhile is forgotten.
-    set_running(std::ptr::null());
+    // handle now.
     with_core(|core| {
         core.make_main_current();
         core.main_in_run = false;
@@ -833,8 +931,16 @@ pub(crate) fn main_wait(until: Until) -> Result<(), Deadlock> {
     main.park_generation.set(main.park_generation.get() + 1);
     main.state.set(State::Current);
     main.waiting_on.set(None);
-    main.wake.set(None);
+    let woken = main.wake.take();
     match interrupt {
+        // Main had been woken already: its park returns what woke it (a
+        // value handed over is not lost), and the panic waits for main's
+        // next scheduler call.
+        Interrupt::Panic(p) if woken.is_some() => {
+            main.wake.set(woken);
+            with_core(|core| core.pending_panic = Some(p));
+            Ok(())
+        }
         Interrupt::Panic(p) => resume_unwind(Box::new(p)),
         Interrupt::HookPanic(payload) => resume_unwind(payload),
         Interrupt::Deadlock(d) => Err(d),
@@ -894,9 +1000,8 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
             })
         });
         let Some(task) = next else {
-            set_running(std::ptr::null());
             match (idle(), until) {
-                (Ok(Idle::Woke), _) => continue,
+                (Ok(Idle::Woke | Idle::TimedOut), _) => continue,
                 (Ok(Idle::Nothing), Until::Idle) => return Ok(()),
                 (Ok(Idle::Nothing), Until::MainsTurn) => {
                     return Err(Interrupt::Deadlock(deadlock_report()));
@@ -910,7 +1015,6 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
         let (task, body) = unsafe { (&*task, &mut *(*task).body.get()) };
         let Some(body) = body else {
             // Only main has no body: main's turn.
-            set_running(std::ptr::null());
             match until {
                 Until::MainsTurn => return Ok(()),
                 Until::Idle => {
@@ -922,7 +1026,10 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
         set_running(task);
         watchdog::new_turn();
         UNWIND.set(task.raising.replace(false));
-        match body.resume(()) {
+        let step = body.resume(());
+        // Back on main's stack: no tasklet runs until the next resume.
+        set_running(std::ptr::null());
+        match step {
             Step::Yielded(Switch::Requeue) => scheduler.core.with(|core| {
                 let current = core.take_current();
                 current.state.set(State::Scheduled);
@@ -936,7 +1043,6 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
                     current.state.set(State::Paused);
                     core.interrupted = Some(current);
                 });
-                set_running(std::ptr::null());
                 return Ok(());
             }
             Step::Finished => {
@@ -953,7 +1059,6 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
                 let tasklet = task.describe();
                 retire(task);
                 drop(scheduler.core.with(Core::take_current));
-                set_running(std::ptr::null());
                 return Err(Interrupt::Panic(TaskletPanic::new(tasklet, payload)));
             }
         }
@@ -989,13 +1094,17 @@ fn retire(task: &Task) {
 /// Nothing is runnable: let the idle hook wait for a timer, I/O or another
 /// thread. Without a hook, nothing could ever wake anyone.
 fn idle() -> Result<Idle, Box<dyn Any + Send>> {
-    call_hook(|hook| hook.wait())
+    call_hook(|hook| hook.wait(None))
 }
 
 /// Tasklets are runnable, but some time has passed: let the idle hook wake
 /// whoever is due (a timer that expired, I/O that became ready) without
 /// waiting, so that a busy scheduler does not starve them.
 fn poll() -> Result<Idle, Box<dyn Any + Send>> {
+    // While the thread exits, the dispatcher only carries out its kills.
+    if with_core(|core| core.exiting) {
+        return Ok(Idle::Woke);
+    }
     call_hook(|hook| {
         hook.poll();
         Idle::Woke
@@ -1064,6 +1173,21 @@ fn deadlock_report() -> Deadlock {
     })
 }
 
+/// Refuses a switch that cannot be made now: from a tasklet that is
+/// unwinding, or from the idle hook. A refused call changes nothing, so
+/// every call that switches checks this before it changes any state.
+pub(crate) fn check_switch(call: &'static str) -> Result<(), Error> {
+    if std::thread::panicking() {
+        return Err(Error::Unwinding { call });
+    }
+    with_core(|core| {
+        if core.in_idle_hook && core.current().is_main() {
+            return Err(Error::Reentered { call });
+        }
+        Ok(())
+    })
+}
+
 /// Where the caller of `run_target` goes.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Caller {
@@ -1083,19 +1207,24 @@ pub(crate) fn run_target(
     placement: Caller,
     call: &'static str,
 ) -> Result<(), Error> {
-    let keep_caller = placement != Caller::Pause;
-    if std::thread::panicking() {
-        return Err(Error::Unwinding { call });
-    }
+    check_switch(call)?;
     let yielder = with_core(|core| {
         let caller = Rc::clone(core.current());
         caller.check_own_stack();
-        if caller.is_main() && core.in_idle_hook {
-            return Err(Error::Reentered { call });
-        }
         if Rc::ptr_eq(&caller, target) {
-            return Ok(None);
+            return None;
         }
+        // A tasklet that pauses itself with no handle left could never run
+        // again: it is killed right after the target instead (rule 15).
+        let placement = match placement {
+            Caller::Pause if !caller.is_main() && caller.handles.get() == 0 => {
+                caller.raise.set(Some(Box::new(TaskletExit)));
+                caller.raising.set(true);
+                Caller::Next
+            }
+            other => other,
+        };
+        let keep_caller = placement != Caller::Pause;
         let at = core.ring.iter().position(|t| Rc::ptr_eq(t, target));
         if placement == Caller::Next {
             let queued = at.and_then(|i| core.ring.remove(i));
@@ -1104,7 +1233,7 @@ pub(crate) fn run_target(
                 .push_front(queued.unwrap_or_else(|| Rc::clone(target)));
             target.state.set(State::Scheduled);
             caller.state.set(State::Scheduled);
-            return Ok(Some(caller.yielder.get()));
+            return Some(caller.yielder.get());
         }
         match at {
             // The ring is a circle: its position moves to the target, and the
@@ -1132,8 +1261,8 @@ pub(crate) fn run_target(
         } else {
             State::Paused
         });
-        Ok(Some(caller.yielder.get()))
-    })?;
+        Some(caller.yielder.get())
+    });
     match yielder {
         None => {}
         // SAFETY: the current tasklet's body is running, so its yielder,

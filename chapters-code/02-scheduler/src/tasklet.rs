@@ -7,7 +7,7 @@ use std::rc::Rc;
 use ch01_tasklets::TaskletId;
 
 use crate::error::{Error, TaskletExit};
-use crate::scheduler::{Caller, Task, run_target, with_core};
+use crate::scheduler::{Caller, Task, check_switch, run_target, with_core};
 
 // ANCHOR: state
 /// Where a tasklet is in its life.
@@ -208,8 +208,10 @@ impl Tasklet {
     ///
     /// # Errors
     ///
-    /// A dead tasklet and the main tasklet cannot be raised in, and an
-    /// unwinding tasklet cannot raise in another.
+    /// A dead tasklet and the main tasklet cannot be raised in; an
+    /// unwinding tasklet cannot raise in another, nor can the idle hook
+    /// (use [`raise_pending`](Tasklet::raise_pending)). A refused call
+    /// changes nothing.
     pub fn raise(&self, payload: Box<dyn Any + Send>) -> Result<(), Error> {
         if self.is_main() {
             return Err(Error::Main { call: "raise" });
@@ -217,22 +219,53 @@ impl Tasklet {
         match self.state() {
             State::Dead => return Err(self.misuse("raise")),
             State::Current => std::panic::resume_unwind(payload),
-            _ if std::thread::panicking() => return Err(Error::Unwinding { call: "raise" }),
-            // Cancel the park: whoever holds an `Unparker` for it now holds
-            // a stale one, which wakes nobody.
-            State::Blocked => {
-                let task = &self.0;
-                task.park_generation.set(task.park_generation.get() + 1);
-                task.waiting_on.set(None);
-                task.state.set(State::Paused);
-            }
-            State::Scheduled | State::Paused => {}
+            _ => check_switch("raise")?,
         }
+        self.cancel_park();
         self.0.raise.set(Some(payload));
         self.0.raising.set(true);
         run_target(&self.0, Caller::Next, "raise")
     }
     // ANCHOR_END: raise
+
+    /// Like [`raise`](Tasklet::raise), but without switching: the tasklet
+    /// is made runnable, at the end of the run queue, and unwinds when its
+    /// turn comes (Stackless's `pending=True`). Allowed where a switch is
+    /// not: from the idle hook, and from a tasklet that is unwinding. The
+    /// current tasklet unwinds when it is next resumed.
+    ///
+    /// # Errors
+    ///
+    /// A dead tasklet and the main tasklet cannot be raised in.
+    pub fn raise_pending(&self, payload: Box<dyn Any + Send>) -> Result<(), Error> {
+        if self.is_main() {
+            return Err(Error::Main {
+                call: "raise_pending",
+            });
+        }
+        if self.state() == State::Dead {
+            return Err(self.misuse("raise_pending"));
+        }
+        self.cancel_park();
+        self.0.raise.set(Some(payload));
+        self.0.raising.set(true);
+        if self.state() == State::Paused {
+            self.0.state.set(State::Scheduled);
+            with_core(|core| core.ring.push_back(Rc::clone(&self.0)));
+        }
+        Ok(())
+    }
+
+    /// Cancels the park of a blocked tasklet, leaving it paused: whoever
+    /// holds an `Unparker` for it now holds a stale one, which wakes nobody.
+    fn cancel_park(&self) {
+        let task = &self.0;
+        if task.state.get() == State::Blocked {
+            task.park_generation.set(task.park_generation.get() + 1);
+            task.waiting_on.set(None);
+            task.state.set(State::Paused);
+        }
+    }
 
     fn check_can_run(&self, call: &'static str) -> Result<(), Error> {
         match self.state() {

@@ -9,8 +9,9 @@
 //! budget, the scheduler stops it after that many.
 
 use std::cell::Cell;
+use std::rc::Rc;
 
-use crate::scheduler::{Switch, current_yielder, suspend};
+use crate::scheduler::{Switch, Task, current_task, current_yielder, suspend, with_core};
 
 thread_local! {
     /// Switch points left in the running tasklet's turn.
@@ -18,10 +19,6 @@ thread_local! {
     /// What each turn starts with: `u64::MAX` (no watchdog) outside
     /// `run_watchdog`.
     static PER_TURN: Cell<u64> = const { Cell::new(u64::MAX) };
-    /// How deep the running tasklet is in `atomic` sections.
-    static ATOMIC: Cell<u32> = const { Cell::new(0) };
-    /// The budget ran out inside an `atomic` section.
-    static DEFERRED: Cell<bool> = const { Cell::new(false) };
 }
 
 pub(crate) fn set_turn_budget(budget: u64) {
@@ -53,9 +50,15 @@ pub fn switch_point() {
 #[cold]
 #[inline(never)]
 fn budget_spent() {
-    if ATOMIC.get() > 0 {
-        DEFERRED.set(true);
-    } else {
+    // `atomic` belongs to the tasklet, not the thread: one that blocked
+    // inside a section shields nobody else.
+    let in_atomic = with_core(|core| {
+        let current = core.current();
+        let in_atomic = current.atomic.get() > 0;
+        current.deferred.set(in_atomic);
+        in_atomic
+    });
+    if !in_atomic {
         interrupt();
     }
 }
@@ -78,17 +81,20 @@ fn interrupt() {
 /// budget spent inside takes effect when the outermost section ends. `f`
 /// may still block or yield of its own accord.
 pub fn atomic<R>(f: impl FnOnce() -> R) -> R {
-    struct Leave;
+    struct Leave(Rc<Task>);
     impl Drop for Leave {
         fn drop(&mut self) {
-            ATOMIC.set(ATOMIC.get() - 1);
+            self.0.atomic.set(self.0.atomic.get() - 1);
         }
     }
-    ATOMIC.set(ATOMIC.get() + 1);
-    let leave = Leave;
+    let me = current_task();
+    me.atomic.set(me.atomic.get() + 1);
+    let leave = Leave(me);
     let result = f();
+    let me = &leave.0;
+    let spent = me.atomic.get() == 1 && me.deferred.replace(false);
     drop(leave);
-    if ATOMIC.get() == 0 && DEFERRED.replace(false) {
+    if spent {
         interrupt();
     }
     result

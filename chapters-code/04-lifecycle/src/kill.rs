@@ -18,8 +18,20 @@ pub trait Kill {
     /// # Errors
     ///
     /// The main tasklet cannot be killed; an unwinding tasklet cannot kill
-    /// another.
+    /// another, nor can the idle hook: they use
+    /// [`kill_pending`](Kill::kill_pending). A refused kill changes nothing.
     fn kill(&self) -> Result<(), Error>;
+
+    /// Kills the tasklet without switching to it (Stackless's
+    /// `kill(pending=True)`): it is taken off whatever it waits on, made
+    /// runnable, and unwinds when its turn comes. Killing a dead tasklet
+    /// does nothing. Unlike `kill`, it may be called from the idle hook and
+    /// from a tasklet that is unwinding.
+    ///
+    /// # Errors
+    ///
+    /// The main tasklet cannot be killed.
+    fn kill_pending(&self) -> Result<(), Error>;
 
     /// Makes the tasklet panic with `payload` where it is suspended
     /// (Stackless's `throw`), and runs it now. Unless it catches the panic,
@@ -40,6 +52,13 @@ impl Kill for Tasklet {
             return Ok(());
         }
         self.raise(Box::new(TaskletExit))
+    }
+
+    fn kill_pending(&self) -> Result<(), Error> {
+        if self.is_dead() {
+            return Ok(());
+        }
+        self.raise_pending(Box::new(TaskletExit))
     }
 
     fn throw(&self, payload: Box<dyn std::any::Any + Send>) -> Result<(), Error> {

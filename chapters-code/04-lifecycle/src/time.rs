@@ -15,7 +15,7 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use ch02_scheduler::{
-    Error, Idle, IdleHook, Unparker, WaitOn, Wake, park, schedule, set_idle_hook,
+    Error, Idle, IdleHook, Unparker, WaitOn, Wake, park, schedule, set_idle_hook, thread_part,
 };
 
 /// What a tasklet woken by its timer is told.
@@ -30,6 +30,12 @@ pub trait Clock {
     /// Blocks the thread until `deadline`: the scheduler has nothing else
     /// to do until then.
     fn sleep_until(&self, deadline: Duration);
+
+    /// How long the thread must really block for the clock to reach
+    /// `deadline`: what another idle hook may wait for in its place.
+    fn real_wait(&self, deadline: Duration) -> Duration {
+        deadline.saturating_sub(self.now())
+    }
 }
 
 /// The real clock: monotonic time, and a sleeping thread.
@@ -94,6 +100,11 @@ impl Clock for VirtualClock {
     fn sleep_until(&self, deadline: Duration) {
         self.now.set(self.now.get().max(deadline));
     }
+
+    /// None: the clock jumps instead.
+    fn real_wait(&self, _deadline: Duration) -> Duration {
+        Duration::ZERO
+    }
 }
 // ANCHOR_END: clock
 
@@ -141,19 +152,24 @@ struct Timers {
     hooked: bool,
 }
 
-thread_local! {
-    static TIMERS: RefCell<Timers> = RefCell::new(Timers {
-        clock: Rc::new(SystemClock::new()),
-        heap: BinaryHeap::new(),
-        next_seq: 0,
-        hooked: false,
-    });
+/// This thread's timers: a part of the thread's runtime, so that they
+/// outlive its tasklets, whose destructors may still read the clock at
+/// thread exit.
+fn timers() -> Rc<RefCell<Timers>> {
+    thread_part(|| {
+        RefCell::new(Timers {
+            clock: Rc::new(SystemClock::new()),
+            heap: BinaryHeap::new(),
+            next_seq: 0,
+            hooked: false,
+        })
+    })
 }
 
 /// Replaces this thread's clock, returning the old one. Set it before
 /// starting any timer: deadlines already set were read off the old clock.
 pub fn set_clock(clock: Rc<dyn Clock>) -> Rc<dyn Clock> {
-    TIMERS.with_borrow_mut(|t| std::mem::replace(&mut t.clock, clock))
+    std::mem::replace(&mut timers().borrow_mut().clock, clock)
 }
 
 /// The time on this thread's clock.
@@ -162,7 +178,7 @@ pub fn now() -> Duration {
 }
 
 fn clock() -> Rc<dyn Clock> {
-    TIMERS.with_borrow(|t| Rc::clone(&t.clock))
+    Rc::clone(&timers().borrow().clock)
 }
 
 // ANCHOR: enlist
@@ -170,7 +186,9 @@ fn clock() -> Rc<dyn Clock> {
 /// `deadline`, unless something else wakes it first. Call it from a park's
 /// registration.
 pub fn wake_at(deadline: Duration, unparker: Unparker) {
-    let install = TIMERS.with_borrow_mut(|t| {
+    let timers = timers();
+    let install = {
+        let mut t = timers.borrow_mut();
         let seq = t.next_seq;
         t.next_seq += 1;
         t.heap.push(Reverse(Timer {
@@ -179,7 +197,7 @@ pub fn wake_at(deadline: Duration, unparker: Unparker) {
             unparker,
         }));
         !std::mem::replace(&mut t.hooked, true)
-    });
+    };
     if install {
         let previous = set_idle_hook(None);
         set_idle_hook(Some(Box::new(TimerHook { previous })));
@@ -206,7 +224,9 @@ pub fn sleep(duration: Duration) -> Result<(), Error> {
 
 /// Wakes every tasklet whose deadline has passed; returns whether any woke.
 fn fire_due() -> bool {
-    let due: Vec<Timer> = TIMERS.with_borrow_mut(|t| {
+    let due: Vec<Timer> = {
+        let timers = timers();
+        let mut t = timers.borrow_mut();
         let now = t.clock.now();
         let mut due = Vec::new();
         while t
@@ -217,7 +237,7 @@ fn fire_due() -> bool {
             due.extend(t.heap.pop().map(|Reverse(timer)| timer));
         }
         due
-    });
+    };
     // Outside the borrow: waking and dropping touch the scheduler.
     let mut woke = false;
     for timer in due {
@@ -229,7 +249,9 @@ fn fire_due() -> bool {
 /// The earliest deadline of a timer whose tasklet still waits for it;
 /// timers of tasklets woken otherwise are dropped on the way.
 fn earliest() -> Option<Duration> {
-    let stale: Vec<Timer> = TIMERS.with_borrow_mut(|t| {
+    let timers = timers();
+    let stale: Vec<Timer> = {
+        let mut t = timers.borrow_mut();
         let mut stale = Vec::new();
         while t
             .heap
@@ -239,31 +261,55 @@ fn earliest() -> Option<Duration> {
             stale.extend(t.heap.pop().map(|Reverse(timer)| timer));
         }
         stale
-    });
+    };
     drop(stale);
-    TIMERS.with_borrow(|t| t.heap.peek().map(|Reverse(top)| top.deadline))
+    let t = timers.borrow();
+    t.heap.peek().map(|Reverse(top)| top.deadline)
 }
 
 // ANCHOR: hook
 /// The scheduler's idle hook while timers exist: wait for the earliest
-/// deadline, then wake whoever is due. Another hook that was installed
-/// before (an I/O poller, later) is asked when no timer is pending.
+/// deadline, then wake whoever is due. Another hook installed before (a
+/// thread's hook for notes from other threads, chapter 6) waits in its
+/// place until that deadline, so that either can wake the thread.
 struct TimerHook {
     previous: Option<Box<dyn IdleHook>>,
 }
 
 impl IdleHook for TimerHook {
-    fn wait(&mut self) -> Idle {
-        while let Some(deadline) = earliest() {
-            clock().sleep_until(deadline);
-            if fire_due() {
-                return Idle::Woke;
-            }
+    fn wait(&mut self, timeout: Option<Duration>) -> Idle {
+        if fire_due() {
+            return Idle::Woke;
         }
-        match &mut self.previous {
-            Some(previous) => previous.wait(),
-            None => Idle::Nothing,
+        let Some(deadline) = earliest() else {
+            return match &mut self.previous {
+                Some(previous) => previous.wait(timeout),
+                None => Idle::Nothing,
+            };
+        };
+        let clock = clock();
+        // Wait for the deadline, or for the timeout if it comes first.
+        let until = match timeout {
+            Some(t) if t < clock.real_wait(deadline) => clock.now() + t,
+            _ => deadline,
+        };
+        if let Some(previous) = &mut self.previous
+            && previous.wait(Some(clock.real_wait(until))) == Idle::Woke
+        {
+            return Idle::Woke;
         }
+        clock.sleep_until(until);
+        if fire_due() {
+            Idle::Woke
+        } else {
+            Idle::TimedOut
+        }
+    }
+
+    fn next_deadline(&mut self) -> Option<Duration> {
+        let mine = earliest().map(|deadline| clock().real_wait(deadline));
+        let previous = self.previous.as_mut().and_then(|p| p.next_deadline());
+        mine.into_iter().chain(previous).min()
     }
 
     fn poll(&mut self) {

@@ -279,10 +279,10 @@ impl<J, R> Pool<J, R> {
     /// boss has them) and which did not, in order.
     pub fn cancel(&self) -> Cancelled {
         self.crew.jobs.close(); // what `close` does
-        let _ = self.supervisor.kill();
+        end(&self.supervisor);
         let workers = self.crew.workers.borrow().clone();
-        for worker in workers {
-            let _ = worker.kill();
+        for worker in &workers {
+            end(worker);
         }
         // Jobs that submitters still hold out are dropped, unfinished: no
         // worker will ever take them, and their submitters go on.
@@ -298,6 +298,14 @@ impl<J, R> Pool<J, R> {
         }
     }
     // ANCHOR_END: cancel
+}
+
+/// Kills `tasklet` now, or, where a switch cannot be made (the caller is
+/// unwinding, or is the idle hook), as soon as its turn comes.
+fn end(tasklet: &Tasklet) {
+    if tasklet.kill().is_err() {
+        let _ = tasklet.kill_pending();
+    }
 }
 
 impl<J, R> Drop for Pool<J, R> {

@@ -16,9 +16,11 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::{Condvar, LazyLock, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
-use ch02_scheduler::{Idle, IdleHook, Unparker, Wake, set_idle_hook};
+use ch02_scheduler::{Idle, IdleHook, Unparker, Wake, set_idle_hook, thread_part};
 
 /// A member thread's number.
 type ThreadKey = u64;
@@ -81,26 +83,21 @@ impl Drop for Membership {
     }
 }
 
-thread_local! {
-    static MEMBERSHIP: RefCell<Option<Membership>> = const { RefCell::new(None) };
+/// This thread's membership, if it joined: a part of the thread's runtime,
+/// so that it outlives the thread's tasklets, whose destructors may still
+/// use cross-thread channels at thread exit.
+fn membership() -> Rc<RefCell<Option<Membership>>> {
+    thread_part(|| RefCell::new(None))
 }
 
-/// This thread's key, if it is a member (and not already exiting: a
-/// thread's thread-locals go in some order, and tasklets unwound late may
-/// still call in).
+/// This thread's key, if it is a member.
 fn my_key() -> Option<ThreadKey> {
-    MEMBERSHIP
-        .try_with(|m| m.borrow().as_ref().map(|m| m.key))
-        .ok()
-        .flatten()
+    membership().borrow().as_ref().map(|m| m.key)
 }
 
-/// Runs `f` on this thread's membership, if it has one still.
+/// Runs `f` on this thread's membership, if it has one.
 fn with_membership<R>(f: impl FnOnce(&mut Membership) -> R) -> Option<R> {
-    MEMBERSHIP
-        .try_with(|m| m.borrow_mut().as_mut().map(f))
-        .ok()
-        .flatten()
+    membership().borrow_mut().as_mut().map(f)
 }
 
 /// Makes this thread a member, on first use, and installs the idle hook
@@ -160,12 +157,10 @@ where
 
 /// Makes this thread the member `key`, and installs its idle hook.
 fn adopt(key: ThreadKey) {
-    MEMBERSHIP.with_borrow_mut(|m| {
-        *m = Some(Membership {
-            key,
-            waiting: HashMap::new(),
-            next_token: 0,
-        })
+    *membership().borrow_mut() = Some(Membership {
+        key,
+        waiting: HashMap::new(),
+        next_token: 0,
     });
     let previous = set_idle_hook(None);
     set_idle_hook(Some(Box::new(WorldHook { previous })));
@@ -199,10 +194,8 @@ impl RemoteUnparker {
     /// and wakes the owner if it sleeps. From the owner thread itself, the
     /// tasklet is woken at once.
     pub fn unpark(&self, wake: Wake) {
-        // A thread that wakes others counts as able to move (unless it is
-        // exiting, its thread-locals gone).
-        let mine = MEMBERSHIP.try_with(|_| ()).ok().map(|()| join());
-        if mine == Some(self.thread) {
+        // A thread that wakes others counts as able to move.
+        if join() == self.thread {
             deliver(vec![(self.token, wake)]);
             return;
         }
@@ -268,10 +261,18 @@ struct WorldHook {
 }
 
 impl IdleHook for WorldHook {
-    fn wait(&mut self) -> Idle {
+    fn wait(&mut self, timeout: Option<Duration>) -> Idle {
         let Some(key) = my_key() else {
-            return Idle::Nothing;
+            return self.previous_wait(timeout);
         };
+        // The hook before (timers) may need the thread back by itself: then
+        // it does not count as idle, and wakes in time.
+        let deadline = self.previous.as_mut().and_then(|p| p.next_deadline());
+        let end = timeout
+            .into_iter()
+            .chain(deadline)
+            .min()
+            .map(|d| Instant::now() + d);
         let mut world = world();
         let deadlocks = world.deadlocks;
         loop {
@@ -289,25 +290,32 @@ impl IdleHook for WorldHook {
                 // Nobody here waits on another thread, or nobody anywhere
                 // can wake anyone: what is left is for the hook before.
                 drop(world);
-                return match &mut self.previous {
-                    Some(previous) => previous.wait(),
-                    None => Idle::Nothing,
-                };
+                return self.previous_wait(timeout);
             }
-            world.idle += 1;
-            check_deadlock(&mut world);
-            if world.deadlocks != deadlocks {
-                world.idle -= 1;
+            let Some(end) = end else {
+                world = match idle_until_note(world, deadlocks) {
+                    Some(world) => world,
+                    None => return Idle::Nothing,
+                };
+                continue;
+            };
+            let left = end.saturating_duration_since(Instant::now());
+            if left.is_zero() {
                 drop(world);
-                SHARED.wake_up.notify_all();
-                return Idle::Nothing;
+                return match self.previous_wait(Some(Duration::ZERO)) {
+                    Idle::Woke => Idle::Woke,
+                    Idle::TimedOut | Idle::Nothing => Idle::TimedOut,
+                };
             }
             world = SHARED
                 .wake_up
-                .wait(world)
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            world.idle -= 1;
+                .wait_timeout(world, left)
+                .map_or_else(|p| p.into_inner().0, |(w, _)| w);
         }
+    }
+
+    fn next_deadline(&mut self) -> Option<Duration> {
+        self.previous.as_mut().and_then(|p| p.next_deadline())
     }
 
     fn poll(&mut self) {
@@ -320,4 +328,36 @@ impl IdleHook for WorldHook {
         }
     }
 }
+
+impl WorldHook {
+    fn previous_wait(&mut self, timeout: Option<Duration>) -> Idle {
+        match &mut self.previous {
+            Some(previous) => previous.wait(timeout),
+            None => Idle::Nothing,
+        }
+    }
+}
+
+/// Sleeps, counted as idle, until a note, a departure or a deadlock wakes
+/// the members; `None` if this thread found the deadlock itself.
+fn idle_until_note(
+    mut world: MutexGuard<'static, World>,
+    deadlocks: u64,
+) -> Option<MutexGuard<'static, World>> {
+    world.idle += 1;
+    check_deadlock(&mut world);
+    if world.deadlocks != deadlocks {
+        world.idle -= 1;
+        drop(world);
+        SHARED.wake_up.notify_all();
+        return None;
+    }
+    let mut world = SHARED
+        .wake_up
+        .wait(world)
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    world.idle -= 1;
+    Some(world)
+}
+// ANCHOR_END: hook
 // ANCHOR_END: hook
