@@ -25,6 +25,7 @@
 //! assert_eq!(*log.borrow(), ["Hello A", "Hello B", "Goodbye A", "Goodbye B"]);
 //! ```
 
+mod altstack;
 pub mod error;
 pub mod hackysack;
 pub mod idle;

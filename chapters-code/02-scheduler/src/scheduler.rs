@@ -19,6 +19,7 @@ use std::rc::Rc;
 use ch01_tasklets::{MAX_STACK_SIZE, PooledStack, StackError, StackPool, Step, TaskletId, Yielder};
 use slab::Slab;
 
+use crate::altstack::AltStack;
 use crate::error::{BlockedTasklet, Deadlock, Error, TaskletExit, TaskletPanic};
 use crate::idle::{Idle, IdleHook};
 use crate::park::{WaitOn, Wake};
@@ -438,6 +439,8 @@ impl Drop for Teardown {
             core.exiting = true;
             core.current().is_main()
         });
+        // A signal stack, so that an overflow during a kill is still named.
+        let altstack = AltStack::lend();
         for _ in 0..EXIT_KILLS {
             let alive = if on_main {
                 alive_tasklets()
@@ -453,6 +456,7 @@ impl Drop for Teardown {
                 let _ = catch_unwind(AssertUnwindSafe(|| victim.raise(Box::new(TaskletExit))));
             }
         }
+        drop(altstack);
         // Whoever survived every kill is never resumed again: its stack and
         // what it holds are leaked, not unwound behind its back.
         for (_, task) in with_core(|core| std::mem::take(&mut core.live)) {

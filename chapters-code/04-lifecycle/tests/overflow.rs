@@ -88,3 +88,37 @@ fn main_overflowing_its_own_stack_still_gets_std_s_message() {
     assert_eq!(output.status.signal(), Some(libc::SIGABRT), "{stderr}");
     assert!(stderr.contains("has overflowed its stack"), "{stderr}");
 }
+
+#[test]
+fn an_overflow_in_a_destructor_at_thread_exit_is_named_too() {
+    let test = "an_overflow_in_a_destructor_at_thread_exit_is_named_too";
+    let Some(output) = in_child(test, || {
+        install_overflow_handler();
+        std::thread::spawn(|| {
+            struct RecursesOnDrop;
+            impl Drop for RecursesOnDrop {
+                fn drop(&mut self) {
+                    deep(0);
+                }
+            }
+            let forever: ch03_channels::Channel<u8> = ch03_channels::Channel::new();
+            Builder::new()
+                .name("parked")
+                .stack_size(64 * 1024)
+                .spawn(move || {
+                    let _guard = RecursesOnDrop;
+                    let _ = forever.receive();
+                })
+                .unwrap();
+            run().unwrap();
+            // The thread exits with "parked" parked: rule 18 kills it.
+        })
+        .join()
+        .unwrap();
+    }) else {
+        return;
+    };
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.signal(), Some(libc::SIGABRT), "{stderr}");
+    assert!(stderr.contains("tasklet #1 (parked) overflowed its stack"), "{stderr}");
+}

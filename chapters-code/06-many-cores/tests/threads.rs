@@ -115,3 +115,63 @@ fn closing_wakes_a_receiver_on_another_thread() {
         other.join().unwrap();
     });
 }
+
+/// Closes its channel when dropped, as a producer that ends should.
+struct ClosesOnDrop(XChannel<u32>);
+
+impl Drop for ClosesOnDrop {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
+
+/// Spawns a producer that stays parked, holding a guard that closes
+/// `channel`, and runs the thread's tasklets.
+fn park_a_producer(channel: &XChannel<u32>) {
+    let forever: ch03_channels::Channel<u8> = ch03_channels::Channel::new();
+    let guard = ClosesOnDrop(channel.clone());
+    spawn(move || {
+        let _guard = guard;
+        let _ = forever.receive();
+    });
+    run().unwrap();
+}
+
+#[test]
+fn a_destructor_at_thread_exit_may_close_a_cross_thread_channel() {
+    // Rule 18 kills the parked producer, and its destructor's close reaches
+    // the receiver on another thread.
+    let got = within_limit(|| {
+        let channel: XChannel<u32> = XChannel::new();
+        let tx = channel.clone();
+        let member = spawn_thread(move || {
+            park_a_producer(&tx);
+            tx.send(1).unwrap();
+        })
+        .unwrap();
+        let first = channel.receive().map_err(|e| e.to_string());
+        let then = channel.receive().map_err(|e| e.to_string());
+        member.join().unwrap();
+        (first, then)
+    });
+    assert_eq!(got.0, Ok(1));
+    assert!(got.1.unwrap_err().contains("closed"));
+}
+
+#[test]
+fn a_thread_that_joins_the_world_late_may_close_at_exit_too() {
+    // A plain thread spawns its tasklets first and only then uses a
+    // cross-thread channel: its membership still outlives its tasklets.
+    let closed = within_limit(|| {
+        let channel: XChannel<u32> = XChannel::new();
+        let tx = channel.clone();
+        thread::spawn(move || {
+            park_a_producer(&tx);
+            XChannel::<u8>::new().close(); // joins the world now
+        })
+        .join()
+        .unwrap();
+        channel.receive().map_err(|e| e.to_string())
+    });
+    assert!(closed.unwrap_err().contains("closed"));
+}
