@@ -15,7 +15,8 @@ pub enum Idle {
     /// It waited, and woke at least one tasklet (or may have: the scheduler
     /// looks again).
     Woke,
-    /// The time it was given to wait ran out, and no source fired.
+    /// The time it was given to wait ran out, and no source fired
+    /// ([`IdleHook::wait_timeout`]).
     TimedOut,
     /// No source it knows of could ever wake anyone.
     Nothing,
@@ -25,14 +26,23 @@ pub enum Idle {
 pub trait IdleHook {
     /// Blocks the thread until a source this hook knows fires, unparks the
     /// tasklets waiting on it and returns [`Idle::Woke`]; or returns
-    /// [`Idle::Nothing`] at once if no source is pending. With a `timeout`,
-    /// it blocks no longer than that, and returns [`Idle::TimedOut`] if
-    /// nothing fired meanwhile. The scheduler passes `None`.
+    /// [`Idle::Nothing`] at once if no source is pending.
     ///
     /// It runs on the main tasklet's stack, inside the dispatcher: it may
     /// unpark tasklets but not switch to them (`schedule` returns at once;
     /// `run`, `park` and the like fail with `Error::Reentered`).
-    fn wait(&mut self, timeout: Option<Duration>) -> Idle;
+    fn wait(&mut self) -> Idle;
+
+    /// Like [`wait`](IdleHook::wait), but blocks no longer than `timeout`,
+    /// and returns [`Idle::TimedOut`] if nothing fired meanwhile. The
+    /// scheduler never calls it; a hook that wraps another does, to wait for
+    /// both (a timer of its own, and the other's sources). The default
+    /// cannot wait with a limit: it polls, and returns at once.
+    fn wait_timeout(&mut self, timeout: Duration) -> Idle {
+        let _ = timeout;
+        self.poll();
+        Idle::TimedOut
+    }
 
     /// How long the thread may block before this hook has work of its own,
     /// with no event from outside: the time to its earliest timer. `None`

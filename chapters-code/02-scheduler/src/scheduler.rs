@@ -1098,7 +1098,7 @@ fn retire(task: &Task) {
 /// Nothing is runnable: let the idle hook wait for a timer, I/O or another
 /// thread. Without a hook, nothing could ever wake anyone.
 fn idle() -> Result<Idle, Box<dyn Any + Send>> {
-    call_hook(|hook| hook.wait(None))
+    call_hook(|hook| hook.wait())
 }
 
 /// Tasklets are runnable, but some time has passed: let the idle hook wake

@@ -6,7 +6,6 @@ use std::cell::{Cell, RefCell};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use ch01_tasklets::{MAX_STACK_SIZE, StackError};
 use ch02_scheduler::{
@@ -24,7 +23,7 @@ fn entries(log: &Log) -> Vec<String> {
 struct Calls<F: FnMut()>(F);
 
 impl<F: FnMut()> IdleHook for Calls<F> {
-    fn wait(&mut self, _timeout: Option<Duration>) -> Idle {
+    fn wait(&mut self) -> Idle {
         Idle::Nothing
     }
     fn poll(&mut self) {

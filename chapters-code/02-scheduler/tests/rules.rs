@@ -323,7 +323,7 @@ fn a_source_may_unpark_during_registration() {
 struct Doorbell(Rc<RefCell<Option<Unparker>>>);
 
 impl IdleHook for Doorbell {
-    fn wait(&mut self, _timeout: Option<std::time::Duration>) -> Idle {
+    fn wait(&mut self) -> Idle {
         match self.0.borrow_mut().take() {
             Some(u) => {
                 u.unpark(Wake(1));
@@ -502,7 +502,7 @@ struct Misbehaving {
 }
 
 impl IdleHook for Misbehaving {
-    fn wait(&mut self, _timeout: Option<std::time::Duration>) -> Idle {
+    fn wait(&mut self) -> Idle {
         if self.panics {
             panic!("the hook broke");
         }

@@ -3,7 +3,6 @@
 use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
-use std::time::Duration;
 
 use ch02_scheduler::{Idle, IdleHook, TaskletPanic, run, set_idle_hook, spawn};
 use ch03_channels::{Channel, Preference};
@@ -12,7 +11,7 @@ use ch03_channels::{Channel, Preference};
 struct SendsOnce(Option<(Channel<u32>, u32)>);
 
 impl IdleHook for SendsOnce {
-    fn wait(&mut self, _timeout: Option<Duration>) -> Idle {
+    fn wait(&mut self) -> Idle {
         match self.0.take() {
             Some((channel, value)) => {
                 // Receiver preference: the send would switch to the
@@ -52,6 +51,9 @@ fn a_value_accepted_by_send_reaches_main_even_if_the_sender_then_panics() {
     // ...and the panic at its next scheduler call (rule 6).
     let panic = catch_unwind(AssertUnwindSafe(|| run())).unwrap_err();
     let panic = panic.downcast::<TaskletPanic>().expect("a tasklet's panic");
-    assert_eq!(panic.message(), "the sender panics after its send succeeded");
+    assert_eq!(
+        panic.message(),
+        "the sender panics after its send succeeded"
+    );
     run().unwrap();
 }

@@ -277,33 +277,12 @@ struct TimerHook {
 }
 
 impl IdleHook for TimerHook {
-    fn wait(&mut self, timeout: Option<Duration>) -> Idle {
-        if fire_due() {
-            return Idle::Woke;
-        }
-        let Some(deadline) = earliest() else {
-            return match &mut self.previous {
-                Some(previous) => previous.wait(timeout),
-                None => Idle::Nothing,
-            };
-        };
-        let clock = clock();
-        // Wait for the deadline, or for the timeout if it comes first.
-        let until = match timeout {
-            Some(t) if t < clock.real_wait(deadline) => clock.now() + t,
-            _ => deadline,
-        };
-        if let Some(previous) = &mut self.previous
-            && previous.wait(Some(clock.real_wait(until))) == Idle::Woke
-        {
-            return Idle::Woke;
-        }
-        clock.sleep_until(until);
-        if fire_due() {
-            Idle::Woke
-        } else {
-            Idle::TimedOut
-        }
+    fn wait(&mut self) -> Idle {
+        self.wait_within(None)
+    }
+
+    fn wait_timeout(&mut self, timeout: Duration) -> Idle {
+        self.wait_within(Some(timeout))
     }
 
     fn next_deadline(&mut self) -> Option<Duration> {
@@ -316,6 +295,38 @@ impl IdleHook for TimerHook {
         fire_due();
         if let Some(previous) = &mut self.previous {
             previous.poll();
+        }
+    }
+}
+
+impl TimerHook {
+    /// Waits for the earliest deadline, or for `timeout` if it comes first.
+    fn wait_within(&mut self, timeout: Option<Duration>) -> Idle {
+        if fire_due() {
+            return Idle::Woke;
+        }
+        let Some(deadline) = earliest() else {
+            return match (&mut self.previous, timeout) {
+                (Some(previous), None) => previous.wait(),
+                (Some(previous), Some(timeout)) => previous.wait_timeout(timeout),
+                (None, _) => Idle::Nothing,
+            };
+        };
+        let clock = clock();
+        let until = match timeout {
+            Some(t) if t < clock.real_wait(deadline) => clock.now() + t,
+            _ => deadline,
+        };
+        if let Some(previous) = &mut self.previous
+            && previous.wait_timeout(clock.real_wait(until)) == Idle::Woke
+        {
+            return Idle::Woke;
+        }
+        clock.sleep_until(until);
+        if fire_due() {
+            Idle::Woke
+        } else {
+            Idle::TimedOut
         }
     }
 }

@@ -120,5 +120,8 @@ fn an_overflow_in_a_destructor_at_thread_exit_is_named_too() {
     };
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.signal(), Some(libc::SIGABRT), "{stderr}");
-    assert!(stderr.contains("tasklet #1 (parked) overflowed its stack"), "{stderr}");
+    assert!(
+        stderr.contains("tasklet #1 (parked) overflowed its stack"),
+        "{stderr}"
+    );
 }

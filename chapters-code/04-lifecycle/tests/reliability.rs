@@ -21,7 +21,7 @@ struct Kills {
 }
 
 impl IdleHook for Kills {
-    fn wait(&mut self, _timeout: Option<Duration>) -> Idle {
+    fn wait(&mut self) -> Idle {
         let Some(victim) = self.victim.take() else {
             return Idle::Nothing;
         };
@@ -36,7 +36,10 @@ impl IdleHook for Kills {
 }
 
 /// A receiver blocked on `channel`, and the hook that kills it.
-fn receiver_and_hook(channel: &Channel<u32>, pending: bool) -> (Tasklet, Rc<RefCell<Option<Result<(), Error>>>>) {
+fn receiver_and_hook(
+    channel: &Channel<u32>,
+    pending: bool,
+) -> (Tasklet, Rc<RefCell<Option<Result<(), Error>>>>) {
     let rx = channel.clone();
     let victim = spawn(move || {
         let _ = rx.receive();
@@ -56,7 +59,10 @@ fn a_kill_refused_in_the_idle_hook_changes_nothing() {
     let (victim, outcome) = receiver_and_hook(&channel, false);
     run().unwrap();
     set_idle_hook(None);
-    assert!(matches!(outcome.borrow_mut().take(), Some(Err(Error::Reentered { .. }))));
+    assert!(matches!(
+        outcome.borrow_mut().take(),
+        Some(Err(Error::Reentered { .. }))
+    ));
     assert_eq!((victim.state(), channel.balance()), (State::Blocked, -1));
     // The receiver still waits, and takes the next value.
     let tx = channel.clone();
@@ -126,7 +132,9 @@ fn atomic_shields_only_the_tasklet_inside_it() {
             }
         })
         .unwrap();
-    let interrupted = run_watchdog(10).unwrap().expect("the runaway is interrupted");
+    let interrupted = run_watchdog(10)
+        .unwrap()
+        .expect("the runaway is interrupted");
     assert_eq!(interrupted.name(), Some("runaway"));
     assert_eq!(points.get(), 9);
     interrupted.kill().unwrap();
@@ -154,11 +162,16 @@ fn the_budget_spent_inside_atomic_interrupts_at_its_end() {
             l.borrow_mut().push("resumed after the interrupt");
         })
         .unwrap();
-    let interrupted = run_watchdog(5).unwrap().expect("interrupted at the end of atomic");
+    let interrupted = run_watchdog(5)
+        .unwrap()
+        .expect("interrupted at the end of atomic");
     assert_eq!(*log.borrow(), ["left atomic"]);
     interrupted.insert().unwrap();
     run().unwrap();
-    assert_eq!(*log.borrow(), ["left atomic", "resumed after the interrupt"]);
+    assert_eq!(
+        *log.borrow(),
+        ["left atomic", "resumed after the interrupt"]
+    );
 }
 
 #[test]

@@ -64,17 +64,18 @@ fn at_thread_exit_a_running_job_is_killed_not_reported_as_failed() {
         struct Count(Rc<Cell<u32>>, Arc<Mutex<Vec<String>>>);
         impl Drop for Count {
             fn drop(&mut self) {
-                self.1.lock().unwrap().push(format!("calls: {}", self.0.get()));
+                self.1
+                    .lock()
+                    .unwrap()
+                    .push(format!("calls: {}", self.0.get()));
             }
         }
         let count = Count(calls, l);
         spawn(move || {
             let _count = count;
-            let _: Result<(), Error> = ch02_scheduler::park(
-                ch02_scheduler::WaitOn::new("the end of the thread"),
-                |_| {},
-            )
-            .map(|_| ());
+            let _: Result<(), Error> =
+                ch02_scheduler::park(ch02_scheduler::WaitOn::new("the end of the thread"), |_| {})
+                    .map(|_| ());
         });
         run().unwrap();
     })

@@ -261,18 +261,40 @@ struct WorldHook {
 }
 
 impl IdleHook for WorldHook {
-    fn wait(&mut self, timeout: Option<Duration>) -> Idle {
+    fn wait(&mut self) -> Idle {
+        self.wait_within(None)
+    }
+
+    fn wait_timeout(&mut self, timeout: Duration) -> Idle {
+        self.wait_within(Some(timeout))
+    }
+
+    fn next_deadline(&mut self) -> Option<Duration> {
+        self.previous.as_mut().and_then(|p| p.next_deadline())
+    }
+
+    fn poll(&mut self) {
+        if let Some(key) = my_key() {
+            let notes = take_notes(&mut world(), key);
+            deliver(notes);
+        }
+        if let Some(previous) = &mut self.previous {
+            previous.poll();
+        }
+    }
+}
+
+impl WorldHook {
+    /// Sleeps until a note wakes a tasklet here; no longer than `timeout`,
+    /// nor past the next deadline of the hook before (timers): a thread
+    /// that will wake by itself does not count as idle.
+    fn wait_within(&mut self, timeout: Option<Duration>) -> Idle {
         let Some(key) = my_key() else {
             return self.previous_wait(timeout);
         };
-        // The hook before (timers) may need the thread back by itself: then
-        // it does not count as idle, and wakes in time.
-        let deadline = self.previous.as_mut().and_then(|p| p.next_deadline());
-        let end = timeout
-            .into_iter()
-            .chain(deadline)
-            .min()
-            .map(|d| Instant::now() + d);
+        let deadline = self.next_deadline();
+        let limit = timeout.into_iter().chain(deadline).min();
+        let end = limit.map(|limit| Instant::now() + limit);
         let mut world = world();
         let deadlocks = world.deadlocks;
         loop {
@@ -293,14 +315,15 @@ impl IdleHook for WorldHook {
                 return self.previous_wait(timeout);
             }
             let Some(end) = end else {
-                world = match idle_until_note(world, deadlocks) {
-                    Some(world) => world,
-                    None => return Idle::Nothing,
-                };
+                match idle_until_note(world, deadlocks) {
+                    Ok(awake) => world = awake,
+                    Err(deadlock) => return deadlock,
+                }
                 continue;
             };
             let left = end.saturating_duration_since(Instant::now());
             if left.is_zero() {
+                // Time for the hook before's timers, if that is what ended it.
                 drop(world);
                 return match self.previous_wait(Some(Duration::ZERO)) {
                     Idle::Woke => Idle::Woke,
@@ -310,54 +333,39 @@ impl IdleHook for WorldHook {
             world = SHARED
                 .wake_up
                 .wait_timeout(world, left)
-                .map_or_else(|p| p.into_inner().0, |(w, _)| w);
+                .map_or_else(|poisoned| poisoned.into_inner().0, |(world, _)| world);
         }
     }
 
-    fn next_deadline(&mut self) -> Option<Duration> {
-        self.previous.as_mut().and_then(|p| p.next_deadline())
-    }
-
-    fn poll(&mut self) {
-        if let Some(key) = my_key() {
-            let notes = take_notes(&mut world(), key);
-            deliver(notes);
-        }
-        if let Some(previous) = &mut self.previous {
-            previous.poll();
-        }
-    }
-}
-
-impl WorldHook {
     fn previous_wait(&mut self, timeout: Option<Duration>) -> Idle {
-        match &mut self.previous {
-            Some(previous) => previous.wait(timeout),
-            None => Idle::Nothing,
+        match (&mut self.previous, timeout) {
+            (Some(previous), None) => previous.wait(),
+            (Some(previous), Some(timeout)) => previous.wait_timeout(timeout),
+            (None, _) => Idle::Nothing,
         }
     }
 }
 
 /// Sleeps, counted as idle, until a note, a departure or a deadlock wakes
-/// the members; `None` if this thread found the deadlock itself.
+/// the members; `Err(Idle::Nothing)` if this thread found the deadlock.
 fn idle_until_note(
     mut world: MutexGuard<'static, World>,
     deadlocks: u64,
-) -> Option<MutexGuard<'static, World>> {
+) -> Result<MutexGuard<'static, World>, Idle> {
     world.idle += 1;
     check_deadlock(&mut world);
     if world.deadlocks != deadlocks {
         world.idle -= 1;
         drop(world);
         SHARED.wake_up.notify_all();
-        return None;
+        return Err(Idle::Nothing);
     }
     let mut world = SHARED
         .wake_up
         .wait(world)
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     world.idle -= 1;
-    Some(world)
+    Ok(world)
 }
 // ANCHOR_END: hook
 // ANCHOR_END: hook

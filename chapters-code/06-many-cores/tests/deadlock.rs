@@ -45,9 +45,15 @@ fn a_job_blocked_for_ever_is_a_deadlock_and_its_thread_runs_no_more_jobs() {
             }
             job
         };
-        map_on_threads(1, 1, work, 0..3u64).map(|_| ()).map_err(|e| e.to_string())
+        map_on_threads(1, 1, work, 0..3u64)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     });
     let message = outcome.expect_err("job 0 never finishes");
     assert!(message.contains("deadlock"), "{message}");
-    assert_eq!(ran.load(Ordering::Relaxed), 1, "no job ran while its thread exited");
+    assert_eq!(
+        ran.load(Ordering::Relaxed),
+        1,
+        "no job ran while its thread exited"
+    );
 }
