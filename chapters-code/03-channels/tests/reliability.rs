@@ -1,7 +1,7 @@
 //! Channels used from the idle hook, and values that must not be lost.
 
 use std::cell::RefCell;
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::panic::catch_unwind;
 use std::rc::Rc;
 
 use ch02_scheduler::{Idle, IdleHook, TaskletPanic, run, set_idle_hook, spawn};
@@ -49,7 +49,7 @@ fn a_value_accepted_by_send_reaches_main_even_if_the_sender_then_panics() {
     // Main was woken with 42 before the panic: it gets the value...
     assert_eq!(channel.receive().unwrap(), 42);
     // ...and the panic at its next scheduler call (rule 6).
-    let panic = catch_unwind(AssertUnwindSafe(|| run())).unwrap_err();
+    let panic = catch_unwind(run).unwrap_err();
     let panic = panic.downcast::<TaskletPanic>().expect("a tasklet's panic");
     assert_eq!(
         panic.message(),

@@ -13,11 +13,14 @@ use ch02_scheduler::{
 use ch03_channels::Channel;
 use ch04_lifecycle::{Kill, receive_timeout, sleep, time};
 
+/// What a kill from the hook returned, once it was made.
+type Outcome = Rc<RefCell<Option<Result<(), Error>>>>;
+
 /// An idle hook that kills a tasklet, once, the way it is told.
 struct Kills {
     victim: Option<Tasklet>,
     pending: bool,
-    outcome: Rc<RefCell<Option<Result<(), Error>>>>,
+    outcome: Outcome,
 }
 
 impl IdleHook for Kills {
@@ -36,10 +39,7 @@ impl IdleHook for Kills {
 }
 
 /// A receiver blocked on `channel`, and the hook that kills it.
-fn receiver_and_hook(
-    channel: &Channel<u32>,
-    pending: bool,
-) -> (Tasklet, Rc<RefCell<Option<Result<(), Error>>>>) {
+fn receiver_and_hook(channel: &Channel<u32>, pending: bool) -> (Tasklet, Outcome) {
     let rx = channel.clone();
     let victim = spawn(move || {
         let _ = rx.receive();
