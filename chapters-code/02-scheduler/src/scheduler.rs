@@ -429,9 +429,9 @@ impl Drop for Teardown {
     /// The thread is exiting: kill every tasklet that is still alive, as
     /// `kill` would (rule 18), so that its destructors run, as Stackless ran
     /// `finally` blocks. Meanwhile `spawn` fails with
-    /// [`Error::ThreadExiting`]. Then drop the parts later chapters keep per
-    /// thread, which those destructors may still use, and last the
-    /// scheduler's own memory.
+    /// [`Error::ThreadExiting`]. Then drop the parts that later chapters
+    /// keep per thread, which those destructors may still have used, and
+    /// last the scheduler's own memory.
     fn drop(&mut self) {
         // `process::exit` from a tasklet runs this on the tasklet's stack,
         // where no dispatcher can start: the tasklets are left as they are.
@@ -439,73 +439,86 @@ impl Drop for Teardown {
             core.exiting = true;
             core.current().is_main()
         });
-        // A signal stack, so that an overflow during a kill is still named.
-        let altstack = AltStack::lend();
-        for _ in 0..EXIT_KILLS {
-            let alive = if on_main {
-                alive_tasklets()
-            } else {
-                Vec::new()
-            };
-            if alive.is_empty() {
-                break;
-            }
-            for victim in alive {
-                // A victim that catches its kill and then panics: the panic
-                // was printed when it happened, and none may leave here.
-                let _ = catch_unwind(AssertUnwindSafe(|| victim.raise(Box::new(TaskletExit))));
-            }
+        if on_main {
+            kill_all();
         }
-        drop(altstack);
-        // Whoever survived every kill is never resumed again: its stack and
-        // what it holds are leaked, not unwound behind its back.
-        for (_, task) in with_core(|core| std::mem::take(&mut core.live)) {
-            // SAFETY: no tasklet runs now, and the dispatcher only resumes
-            // tasklets from the ring, which is dropped below unresumed.
-            std::mem::forget(unsafe { (*task.body.get()).take() });
-        }
-        // Parts made while they drop are dropped too; after that, none is kept.
-        loop {
-            let parts = with_core(|core| std::mem::take(&mut core.parts));
-            if parts.is_empty() {
-                break;
-            }
-            drop(parts); // user code: outside any borrow
-        }
-        let rest = with_core(|core| {
-            core.torn_down = true;
-            let pending = core.pending_panic.take();
-            let idle = core.idle.take();
-            let ring = std::mem::take(&mut core.ring);
-            let owned = (
-                std::mem::take(&mut core.pools),
-                std::mem::take(&mut core.spare),
-            );
-            (
-                pending,
-                idle,
-                ring,
-                owned,
-                core.current.take(),
-                core.main.take(),
-            )
-        });
-        drop(rest);
+        leak_survivors();
+        drop_parts();
+        free_the_rest();
     }
 }
+
+/// Kills every live tasklet, oldest first; one that catches its kill and
+/// carries on is killed again, [`EXIT_KILLS`] times at most.
+fn kill_all() {
+    // A signal stack, so that an overflow during a kill is still named.
+    let _altstack = AltStack::lend();
+    for _ in 0..EXIT_KILLS {
+        let mut alive: Vec<Rc<Task>> =
+            with_core(|core| core.live.iter().map(|(_, t)| Rc::clone(t)).collect());
+        if alive.is_empty() {
+            return;
+        }
+        alive.sort_by_key(|t| t.id);
+        for victim in alive.into_iter().map(Tasklet::from_task) {
+            // A victim that catches its kill and then panics: the panic
+            // was printed when it happened, and none may leave here.
+            let _ = catch_unwind(AssertUnwindSafe(|| victim.raise(Box::new(TaskletExit))));
+        }
+    }
+}
+// ANCHOR_END: teardown
 
 /// How many times the teardown kills a tasklet that catches its kill and
 /// carries on, before it leaves it be.
 const EXIT_KILLS: usize = 3;
 
-/// Handles to the live tasklets, oldest first.
-fn alive_tasklets() -> Vec<Tasklet> {
-    let mut alive: Vec<Rc<Task>> =
-        with_core(|core| core.live.iter().map(|(_, t)| Rc::clone(t)).collect());
-    alive.sort_by_key(|t| t.id);
-    alive.into_iter().map(Tasklet::from_task).collect()
+/// Whoever survived every kill is never resumed again: its stack and what
+/// it holds are leaked, not unwound behind its back.
+fn leak_survivors() {
+    for (_, task) in with_core(|core| std::mem::take(&mut core.live)) {
+        // SAFETY: no tasklet runs now, and the dispatcher resumes only
+        // tasklets in the ring, which is dropped unresumed.
+        std::mem::forget(unsafe { (*task.body.get()).take() });
+    }
 }
 
+/// Drops the parts later chapters keep per thread ([`thread_part`]),
+/// those made while they drop too; after that, none is kept.
+fn drop_parts() {
+    loop {
+        let parts = with_core(|core| std::mem::take(&mut core.parts));
+        if parts.is_empty() {
+            break;
+        }
+        drop(parts); // user code: outside any borrow
+    }
+}
+
+/// Frees the scheduler's own memory, and the idle hook (user code too).
+fn free_the_rest() {
+    let rest = with_core(|core| {
+        core.torn_down = true;
+        let pending = core.pending_panic.take();
+        let idle = core.idle.take();
+        let ring = std::mem::take(&mut core.ring);
+        let owned = (
+            std::mem::take(&mut core.pools),
+            std::mem::take(&mut core.spare),
+        );
+        (
+            pending,
+            idle,
+            ring,
+            owned,
+            core.current.take(),
+            core.main.take(),
+        )
+    });
+    drop(rest);
+}
+
+// ANCHOR: thread_part
 /// A part of this thread's runtime that a later chapter keeps, such as its
 /// timers: made by `make` on first use, then shared. The scheduler owns it,
 /// so that it outlives the thread's tasklets: at thread exit it is dropped
@@ -526,7 +539,7 @@ pub fn thread_part<T: 'static>(make: impl FnOnce() -> T) -> Rc<T> {
     });
     part
 }
-// ANCHOR_END: teardown
+// ANCHOR_END: thread_part
 
 /// How a tasklet is created: its name and stack size.
 #[derive(Debug, Default)]
