@@ -1,14 +1,24 @@
-//! Random programs of spawn, send, receive, close, schedule and kill, run on
-//! the real scheduler and on a small reference model of the semantics; the
-//! traces they print must be the same, and so must what is left blocked.
+//! Random programs of spawn, send, receive, close, schedule, sleep and
+//! kill, run on the real scheduler and on a small reference model of the
+//! semantics; the traces they print must be the same, and so must what is
+//! left blocked and the order in which tasklets end.
+//!
+//! Kills come from every context: from main, from a tasklet (itself
+//! included), and from an idle hook that calls back into the runtime when
+//! nothing is runnable (a `kill`, refused there, a `kill_pending`, and a
+//! send to a waiting receiver). Each program runs on a thread of its own,
+//! which exits with whatever is still alive: rule 18's kills end the story.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use ch02_scheduler::{Tasklet, run, schedule, spawn};
+use ch02_scheduler::{Idle, IdleHook, Tasklet, run, schedule, set_idle_hook, spawn};
 use ch03_channels::{Channel, ChannelError};
-use ch04_lifecycle::Kill;
+use ch04_lifecycle::time::set_clock;
+use ch04_lifecycle::{Kill, VirtualClock, sleep};
 use proptest::prelude::*;
 
 const CHANNELS: usize = 2;
@@ -20,6 +30,10 @@ enum Op {
     Receive(usize),
     Close(usize),
     Schedule,
+    /// Sleep this many milliseconds on the thread's virtual clock.
+    Sleep(u64),
+    /// Kill the tasklet with this index (perhaps itself, perhaps dead).
+    Kill(usize),
 }
 
 /// One step of main's script.
@@ -29,8 +43,17 @@ enum Main {
     Kill(usize),
 }
 
-/// What a step printed: who (a tasklet's index; main is `usize::MAX`),
-/// which step of its script, and how it ended.
+/// What the idle hook does, one action each time it is asked to wait.
+#[derive(Clone, Copy, Debug)]
+enum Hook {
+    Send(usize, u32),
+    /// Refused in the hook (rule 19), unless the victim is dead already.
+    Kill(usize),
+    KillPending(usize),
+}
+
+/// What a step printed: who (a tasklet's index, `MAIN` or `HOOK`), which
+/// step of its script, and how it ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Event {
     who: usize,
@@ -42,80 +65,177 @@ struct Event {
 enum Outcome {
     Sent,
     SendClosed,
+    /// A send the hook could not make without waiting.
+    SendRefused,
     Received(u32),
     ReceiveClosed,
     Closed,
     Scheduled,
+    Slept,
     Killed(usize),
+    KillRefused(usize),
+    KillPending(usize),
 }
 
 const MAIN: usize = usize::MAX;
+const HOOK: usize = usize::MAX - 1;
 
-/// What a program leaves: its trace, each channel's balance, and which
-/// tasklets are still alive.
-type Observed = (Vec<Event>, Vec<isize>, Vec<bool>);
+/// What a program leaves: its trace, each channel's balance, which
+/// tasklets are still alive when main's script ends, and the order in
+/// which tasklets ended (finished or killed, at thread exit included).
+type Observed = (Vec<Event>, Vec<isize>, Vec<bool>, Vec<usize>);
+
+/// A program: the tasklets' scripts, main's, and the hook's.
+type Program = (Vec<Vec<Op>>, Vec<Main>, Vec<Hook>);
 
 // ---- The real thing -------------------------------------------------------
 
-fn run_real(scripts: &[Vec<Op>], main: &[Main]) -> Observed {
-    let channels: Vec<Channel<u32>> = (0..CHANNELS).map(|_| Channel::new()).collect();
-    let trace: Rc<RefCell<Vec<Event>>> = Rc::default();
-    let tasklets: Vec<Tasklet> = scripts
-        .iter()
-        .enumerate()
-        .map(|(who, script)| {
-            let (script, channels, trace) = (script.clone(), channels.clone(), Rc::clone(&trace));
-            spawn(move || {
-                for (step, op) in script.into_iter().enumerate() {
-                    let outcome = match op {
-                        Op::Send(c, v) => match channels[c].send(v) {
-                            Ok(()) => Outcome::Sent,
-                            Err(ChannelError::Closed(_)) => Outcome::SendClosed,
-                            Err(e) => panic!("send: {e}"),
-                        },
-                        Op::Receive(c) => match channels[c].receive() {
-                            Ok(v) => Outcome::Received(v),
-                            Err(ChannelError::Closed(_)) => Outcome::ReceiveClosed,
-                            Err(e) => panic!("receive: {e}"),
-                        },
-                        Op::Close(c) => {
-                            channels[c].close();
-                            Outcome::Closed
-                        }
-                        Op::Schedule => {
-                            schedule();
-                            Outcome::Scheduled
-                        }
-                    };
-                    trace.borrow_mut().push(Event { who, step, outcome });
-                }
-            })
-        })
-        .collect();
-    for (step, m) in main.iter().enumerate() {
-        match *m {
-            Main::Run => run().unwrap(),
-            Main::Kill(k) => {
-                tasklets[k].kill().unwrap();
-                let outcome = Outcome::Killed(k);
-                trace.borrow_mut().push(Event {
-                    who: MAIN,
-                    step,
-                    outcome,
-                });
+/// Logs its tasklet's index when dropped: when the tasklet ends.
+struct Ending(usize, Arc<Mutex<Vec<usize>>>);
+
+impl Drop for Ending {
+    fn drop(&mut self) {
+        self.1.lock().unwrap().push(self.0);
+    }
+}
+
+type Trace = Rc<RefCell<Vec<Event>>>;
+
+/// The idle hook of the real run: one action per wait.
+struct Actions {
+    actions: VecDeque<(usize, Hook)>,
+    channels: Vec<Channel<u32>>,
+    tasklets: Rc<RefCell<Vec<Tasklet>>>,
+    trace: Trace,
+}
+
+impl IdleHook for Actions {
+    fn wait(&mut self) -> Idle {
+        let Some((step, action)) = self.actions.pop_front() else {
+            return Idle::Nothing;
+        };
+        let outcome = match action {
+            Hook::Send(c, v) => match self.channels[c].send(v) {
+                Ok(()) => Outcome::Sent,
+                Err(ChannelError::Closed(_)) => Outcome::SendClosed,
+                Err(ChannelError::Scheduler(_)) => Outcome::SendRefused,
+                Err(e) => panic!("the hook's send: {e}"),
+            },
+            Hook::Kill(k) => match self.tasklets.borrow()[k].kill() {
+                Ok(()) => Outcome::Killed(k),
+                Err(_) => Outcome::KillRefused(k),
+            },
+            Hook::KillPending(k) => {
+                self.tasklets.borrow()[k].kill_pending().unwrap();
+                Outcome::KillPending(k)
             }
+        };
+        let event = Event {
+            who: HOOK,
+            step,
+            outcome,
+        };
+        self.trace.borrow_mut().push(event);
+        Idle::Woke
+    }
+}
+
+/// Runs one step of a tasklet's script. A tasklet that kills itself
+/// unwinds from here, and prints nothing.
+fn step(op: Op, channels: &[Channel<u32>], tasklets: &RefCell<Vec<Tasklet>>) -> Outcome {
+    match op {
+        Op::Send(c, v) => match channels[c].send(v) {
+            Ok(()) => Outcome::Sent,
+            Err(ChannelError::Closed(_)) => Outcome::SendClosed,
+            Err(e) => panic!("send: {e}"),
+        },
+        Op::Receive(c) => match channels[c].receive() {
+            Ok(v) => Outcome::Received(v),
+            Err(ChannelError::Closed(_)) => Outcome::ReceiveClosed,
+            Err(e) => panic!("receive: {e}"),
+        },
+        Op::Close(c) => {
+            channels[c].close();
+            Outcome::Closed
+        }
+        Op::Schedule => {
+            schedule();
+            Outcome::Scheduled
+        }
+        Op::Sleep(ms) => {
+            sleep(Duration::from_millis(ms)).unwrap();
+            Outcome::Slept
+        }
+        Op::Kill(k) => {
+            // A handle of our own: the borrow must not be held while the
+            // victim unwinds (this very tasklet, perhaps).
+            let victim = tasklets.borrow()[k].clone();
+            victim.kill().unwrap();
+            Outcome::Killed(k)
         }
     }
-    let balances = channels.iter().map(Channel::balance).collect();
-    let alive = tasklets.iter().map(|t| !t.is_dead()).collect();
-    // Leave nothing behind for the next case.
-    tasklets.iter().for_each(|t| t.kill().unwrap());
-    assert!(
-        channels.iter().all(|c| c.balance() == 0),
-        "kills unlinked everyone"
+}
+
+fn run_real((scripts, main, hook): &Program) -> Observed {
+    let endings = Arc::new(Mutex::new(Vec::new()));
+    let (scripts, main, hook, e) = (
+        scripts.clone(),
+        main.clone(),
+        hook.clone(),
+        Arc::clone(&endings),
     );
-    let trace = trace.borrow().clone();
-    (trace, balances, alive)
+    let (trace, balances, alive) = std::thread::spawn(move || {
+        set_clock(VirtualClock::new());
+        let channels: Vec<Channel<u32>> = (0..CHANNELS).map(|_| Channel::new()).collect();
+        let trace = Trace::default();
+        let tasklets: Rc<RefCell<Vec<Tasklet>>> = Rc::default();
+        for (who, script) in scripts.into_iter().enumerate() {
+            let (channels, trace, all) =
+                (channels.clone(), Rc::clone(&trace), Rc::clone(&tasklets));
+            let ending = Ending(who, Arc::clone(&e));
+            let tasklet = spawn(move || {
+                let _ending = ending;
+                for (n, op) in script.into_iter().enumerate() {
+                    let outcome = step(op, &channels, &all);
+                    trace.borrow_mut().push(Event {
+                        who,
+                        step: n,
+                        outcome,
+                    });
+                }
+            });
+            tasklets.borrow_mut().push(tasklet);
+        }
+        set_idle_hook(Some(Box::new(Actions {
+            actions: hook.into_iter().enumerate().collect(),
+            channels: channels.clone(),
+            tasklets: Rc::clone(&tasklets),
+            trace: Rc::clone(&trace),
+        })));
+        for (step, m) in main.into_iter().enumerate() {
+            match m {
+                Main::Run => run().unwrap(),
+                Main::Kill(k) => {
+                    tasklets.borrow()[k].kill().unwrap();
+                    let outcome = Outcome::Killed(k);
+                    trace.borrow_mut().push(Event {
+                        who: MAIN,
+                        step,
+                        outcome,
+                    });
+                }
+            }
+        }
+        let balances: Vec<isize> = channels.iter().map(Channel::balance).collect();
+        let alive: Vec<bool> = tasklets.borrow().iter().map(|t| !t.is_dead()).collect();
+        let trace = trace.borrow().clone();
+        // The thread exits now, with whoever is alive: rule 18 kills them.
+        (trace, balances, alive)
+    })
+    .join()
+    .expect("the program's thread ends cleanly");
+    let endings = endings.lock().unwrap().clone();
+    (trace, balances, alive, endings)
 }
 
 // ---- The model ------------------------------------------------------------
@@ -133,6 +253,8 @@ struct Task {
     status: Status,
     /// The outcome of the step it is suspended in, printed when it resumes.
     pending: Option<Outcome>,
+    /// Killed pending: it unwinds when its turn comes.
+    dying: bool,
 }
 
 /// A blocked tasklet on a channel: a sender (with its value) or a receiver.
@@ -147,15 +269,24 @@ struct ModelChannel {
     closed: bool,
 }
 
+/// A sleeper: its deadline, the order it went to sleep in, and who.
+type Timer = (u64, usize, usize);
+
 struct Model {
     tasks: Vec<Task>,
     ring: VecDeque<usize>,
     channels: Vec<ModelChannel>,
+    /// The virtual clock, in milliseconds, and the sleepers.
+    now: u64,
+    timers: Vec<Timer>,
+    timers_set: usize,
+    hook: VecDeque<(usize, Hook)>,
     trace: Vec<Event>,
+    endings: Vec<usize>,
 }
 
 impl Model {
-    fn new(scripts: &[Vec<Op>]) -> Model {
+    fn new((scripts, _, hook): &Program) -> Model {
         Model {
             tasks: scripts
                 .iter()
@@ -164,11 +295,17 @@ impl Model {
                     step: 0,
                     status: Status::Queued,
                     pending: None,
+                    dying: false,
                 })
                 .collect(),
             ring: (0..scripts.len()).collect(),
             channels: (0..CHANNELS).map(|_| ModelChannel::default()).collect(),
+            now: 0,
+            timers: Vec::new(),
+            timers_set: 0,
+            hook: hook.iter().copied().enumerate().collect(),
             trace: Vec::new(),
+            endings: Vec::new(),
         }
     }
 
@@ -188,23 +325,93 @@ impl Model {
         self.tasks[who].step += 1;
     }
 
-    /// Runs until nothing is queued (`run`).
+    fn die(&mut self, who: usize) {
+        self.tasks[who].status = Status::Dead;
+        self.tasks[who].pending = None;
+        self.endings.push(who);
+    }
+
+    /// Runs until nothing is queued, no sleeper is left, and the hook has
+    /// nothing more to do (`run`).
     fn run(&mut self) {
-        while let Some(who) = self.ring.pop_front() {
-            self.turn(who);
+        loop {
+            while let Some(who) = self.ring.pop_front() {
+                self.turn(who);
+            }
+            if let Some(&(deadline, ..)) = self.timers.iter().min() {
+                // The virtual clock jumps to the earliest deadline; every
+                // sleeper due by then wakes, earliest first.
+                self.now = deadline;
+                self.timers.sort();
+                let due: Vec<Timer> = self
+                    .timers
+                    .iter()
+                    .copied()
+                    .filter(|t| t.0 <= deadline)
+                    .collect();
+                self.timers.retain(|t| t.0 > deadline);
+                for (_, _, who) in due {
+                    self.wake(who, Outcome::Slept, false);
+                }
+            } else if let Some((step, action)) = self.hook.pop_front() {
+                self.hook_action(step, action);
+            } else {
+                return;
+            }
         }
+    }
+
+    fn hook_action(&mut self, step: usize, action: Hook) {
+        let outcome = match action {
+            Hook::Send(c, _) if self.channels[c].closed => Outcome::SendClosed,
+            Hook::Send(c, v) => {
+                let receiver = matches!(
+                    self.channels[c].queue.front(),
+                    Some(Waiter { sending: None, .. })
+                );
+                if receiver {
+                    let r = self.channels[c].queue.pop_front().unwrap().who;
+                    self.wake(r, Outcome::Received(v), true);
+                    Outcome::Sent
+                } else {
+                    Outcome::SendRefused
+                }
+            }
+            Hook::Kill(k) if self.tasks[k].status == Status::Dead => Outcome::Killed(k),
+            Hook::Kill(k) => Outcome::KillRefused(k),
+            Hook::KillPending(k) => {
+                if self.tasks[k].status != Status::Dead {
+                    if self.tasks[k].status == Status::Blocked {
+                        self.unlink(k);
+                        self.tasks[k].status = Status::Queued;
+                        self.ring.push_back(k);
+                    }
+                    self.tasks[k].dying = true;
+                }
+                Outcome::KillPending(k)
+            }
+        };
+        self.trace.push(Event {
+            who: HOOK,
+            step,
+            outcome,
+        });
     }
 
     /// One turn of a tasklet: from where it is suspended to where it
     /// suspends next.
     fn turn(&mut self, who: usize) {
+        if self.tasks[who].dying {
+            self.die(who);
+            return;
+        }
         if let Some(outcome) = self.tasks[who].pending.take() {
             self.print(who, outcome);
         }
         loop {
             let task = &self.tasks[who];
             let Some(&op) = task.script.get(task.step) else {
-                self.tasks[who].status = Status::Dead;
+                self.die(who);
                 return;
             };
             match op {
@@ -212,8 +419,22 @@ impl Model {
                     self.wake(who, Outcome::Scheduled, false);
                     return;
                 }
-                Op::Send(c, v) if self.channels[c].closed => {
-                    let _ = v;
+                Op::Sleep(ms) => {
+                    self.timers.push((self.now + ms, self.timers_set, who));
+                    self.timers_set += 1;
+                    self.tasks[who].status = Status::Blocked;
+                    return;
+                }
+                Op::Kill(k) if k == who => {
+                    // Killing itself unwinds it at once: it prints nothing.
+                    self.die(who);
+                    return;
+                }
+                Op::Kill(k) => {
+                    self.kill(k);
+                    self.print(who, Outcome::Killed(k));
+                }
+                Op::Send(c, _) if self.channels[c].closed => {
                     self.print(who, Outcome::SendClosed);
                 }
                 Op::Send(c, v) => {
@@ -276,27 +497,25 @@ impl Model {
         }
     }
 
-    fn kill(&mut self, victim: usize, step: usize) {
-        match self.tasks[victim].status {
-            Status::Dead => {}
-            Status::Queued => self.ring.retain(|&t| t != victim),
-            Status::Blocked => {
-                for channel in &mut self.channels {
-                    channel.queue.retain(|w| w.who != victim);
-                }
-            }
+    /// Takes a blocked tasklet off whatever it waits on.
+    fn unlink(&mut self, who: usize) {
+        for channel in &mut self.channels {
+            channel.queue.retain(|w| w.who != who);
         }
-        self.tasks[victim].status = Status::Dead;
-        self.tasks[victim].pending = None;
-        let outcome = Outcome::Killed(victim);
-        self.trace.push(Event {
-            who: MAIN,
-            step,
-            outcome,
-        });
+        self.timers.retain(|&(.., t)| t != who);
     }
 
-    fn observed(self) -> Observed {
+    /// Kills a tasklet that is not running now (rule 14).
+    fn kill(&mut self, victim: usize) {
+        match self.tasks[victim].status {
+            Status::Dead => return,
+            Status::Queued => self.ring.retain(|&t| t != victim),
+            Status::Blocked => self.unlink(victim),
+        }
+        self.die(victim);
+    }
+
+    fn observed(mut self) -> Observed {
         let balances = self
             .channels
             .iter()
@@ -307,21 +526,35 @@ impl Model {
                     .sum()
             })
             .collect();
-        let alive = self
+        let alive: Vec<bool> = self
             .tasks
             .iter()
             .map(|t| t.status != Status::Dead)
             .collect();
-        (self.trace, balances, alive)
+        // The thread exits: the tasklets still alive are killed, oldest
+        // first (rule 18).
+        for (who, &alive) in alive.iter().enumerate() {
+            if alive {
+                self.endings.push(who);
+            }
+        }
+        (self.trace, balances, alive, self.endings)
     }
 }
 
-fn run_model(scripts: &[Vec<Op>], main: &[Main]) -> Observed {
-    let mut model = Model::new(scripts);
-    for (step, m) in main.iter().enumerate() {
+fn run_model(program: &Program) -> Observed {
+    let mut model = Model::new(program);
+    for (step, m) in program.1.iter().enumerate() {
         match *m {
             Main::Run => model.run(),
-            Main::Kill(k) => model.kill(k, step),
+            Main::Kill(k) => {
+                model.kill(k);
+                model.trace.push(Event {
+                    who: MAIN,
+                    step,
+                    outcome: Outcome::Killed(k),
+                });
+            }
         }
     }
     model.observed()
@@ -329,20 +562,33 @@ fn run_model(scripts: &[Vec<Op>], main: &[Main]) -> Observed {
 
 // ---- The property ---------------------------------------------------------
 
-fn op() -> impl Strategy<Value = Op> {
+fn op(tasklets: usize) -> impl Strategy<Value = Op> {
     prop_oneof![
         4 => (0..CHANNELS, 0..100u32).prop_map(|(c, v)| Op::Send(c, v)),
         4 => (0..CHANNELS).prop_map(Op::Receive),
         1 => (0..CHANNELS).prop_map(Op::Close),
         2 => Just(Op::Schedule),
+        1 => (1..4u64).prop_map(Op::Sleep),
+        1 => (0..tasklets).prop_map(Op::Kill),
     ]
 }
 
-fn program() -> impl Strategy<Value = (Vec<Vec<Op>>, Vec<Main>)> {
-    prop::collection::vec(prop::collection::vec(op(), 0..8), 1..5).prop_flat_map(|scripts| {
-        let n = scripts.len();
-        let step = prop_oneof![2 => Just(Main::Run), 1 => (0..n).prop_map(Main::Kill)];
-        (Just(scripts), prop::collection::vec(step, 1..6))
+fn hook(tasklets: usize) -> impl Strategy<Value = Hook> {
+    prop_oneof![
+        2 => (0..CHANNELS, 100..200u32).prop_map(|(c, v)| Hook::Send(c, v)),
+        1 => (0..tasklets).prop_map(Hook::Kill),
+        2 => (0..tasklets).prop_map(Hook::KillPending),
+    ]
+}
+
+fn program() -> impl Strategy<Value = Program> {
+    (1..5usize).prop_flat_map(|n| {
+        let scripts = prop::collection::vec(prop::collection::vec(op(n), 0..8), n);
+        let main = prop::collection::vec(
+            prop_oneof![2 => Just(Main::Run), 1 => (0..n).prop_map(Main::Kill)],
+            1..6,
+        );
+        (scripts, main, prop::collection::vec(hook(n), 0..4))
     })
 }
 
@@ -350,7 +596,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
-    fn the_scheduler_behaves_like_the_model((scripts, main) in program()) {
-        prop_assert_eq!(run_real(&scripts, &main), run_model(&scripts, &main));
+    fn the_scheduler_behaves_like_the_model(program in program()) {
+        prop_assert_eq!(run_real(&program), run_model(&program));
     }
 }
