@@ -364,19 +364,8 @@ impl Model {
     fn hook_action(&mut self, step: usize, action: Hook) {
         let outcome = match action {
             Hook::Send(c, _) if self.channels[c].closed => Outcome::SendClosed,
-            Hook::Send(c, v) => {
-                let receiver = matches!(
-                    self.channels[c].queue.front(),
-                    Some(Waiter { sending: None, .. })
-                );
-                if receiver {
-                    let r = self.channels[c].queue.pop_front().unwrap().who;
-                    self.wake(r, Outcome::Received(v), true);
-                    Outcome::Sent
-                } else {
-                    Outcome::SendRefused
-                }
-            }
+            Hook::Send(c, v) if self.hand_to_receiver(c, v) => Outcome::Sent,
+            Hook::Send(..) => Outcome::SendRefused,
             Hook::Kill(k) if self.tasks[k].status == Status::Dead => Outcome::Killed(k),
             Hook::Kill(k) => Outcome::KillRefused(k),
             Hook::KillPending(k) => {
@@ -438,15 +427,8 @@ impl Model {
                     self.print(who, Outcome::SendClosed);
                 }
                 Op::Send(c, v) => {
-                    let receiver = matches!(
-                        self.channels[c].queue.front(),
-                        Some(Waiter { sending: None, .. })
-                    );
-                    if receiver {
-                        // Rule 10, receiver preferred: it runs now, and
-                        // the sender waits its turn at the end of the ring.
-                        let r = self.channels[c].queue.pop_front().unwrap().who;
-                        self.wake(r, Outcome::Received(v), true);
+                    if self.hand_to_receiver(c, v) {
+                        // The sender waits its turn at the end of the ring.
                         self.tasks[who].pending = Some(Outcome::Sent);
                         self.ring.push_back(who);
                     } else {
@@ -495,6 +477,20 @@ impl Model {
                 }
             }
         }
+    }
+
+    /// Hands `v` to the receiver waiting first on channel `c`, if one is:
+    /// rule 10, receiver preferred, so it runs next.
+    fn hand_to_receiver(&mut self, c: usize, v: u32) -> bool {
+        let receiver = matches!(
+            self.channels[c].queue.front(),
+            Some(Waiter { sending: None, .. })
+        );
+        if receiver {
+            let r = self.channels[c].queue.pop_front().unwrap().who;
+            self.wake(r, Outcome::Received(v), true);
+        }
+        receiver
     }
 
     /// Takes a blocked tasklet off whatever it waits on.
