@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-// ANCHOR: hook
+// ANCHOR: idle
 /// What the idle hook found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Idle {
@@ -22,6 +22,9 @@ pub enum Idle {
     Nothing,
 }
 
+// ANCHOR_END: idle
+
+// ANCHOR: hook
 /// Something the scheduler can wait on when no tasklet is runnable.
 pub trait IdleHook {
     /// Blocks the thread until a source this hook knows fires, unparks the
@@ -33,29 +36,24 @@ pub trait IdleHook {
     /// `run`, `park` and the like fail with `Error::Reentered`).
     fn wait(&mut self) -> Idle;
 
-    /// Like [`wait`](IdleHook::wait), but blocks no longer than `timeout`,
-    /// and returns [`Idle::TimedOut`] if nothing fired meanwhile. The
-    /// scheduler never calls it; a hook that wraps another does, to wait for
-    /// both (a timer of its own, and the other's sources). The default
-    /// cannot wait with a limit: it polls, and returns at once.
+    /// Like `wait`, but no longer than `timeout` ([`Idle::TimedOut`]). A
+    /// hook that wraps another calls it, to wait for both; the default
+    /// only polls, and returns at once.
     fn wait_timeout(&mut self, timeout: Duration) -> Idle {
         let _ = timeout;
         self.poll();
         Idle::TimedOut
     }
 
-    /// How long the thread may block before this hook has work of its own,
-    /// with no event from outside: the time to its earliest timer. `None`
-    /// when only an outside event could wake anyone. A hook that wraps
-    /// another asks it, so that it does not block past the other's timers.
+    /// How long until this hook has work of its own (its earliest timer);
+    /// `None` if only an outside event can wake anyone.
     fn next_deadline(&mut self) -> Option<Duration> {
         None
     }
 
-    /// Unparks the tasklets whose sources have fired meanwhile, without
-    /// waiting. The scheduler calls it now and then while tasklets are
-    /// runnable (every few dozen switches), so that a busy thread still
-    /// notices an expired timer. The same rules apply as for `wait`.
+    /// Unparks the tasklets whose sources have fired, without waiting. The
+    /// scheduler calls it every few dozen switches, so that a busy thread
+    /// still notices an expired timer. The same rules apply as for `wait`.
     fn poll(&mut self) {}
 }
 // ANCHOR_END: hook

@@ -448,6 +448,8 @@ impl Drop for Teardown {
     }
 }
 
+// ANCHOR_END: teardown
+
 /// Kills every live tasklet, oldest first; one that catches its kill and
 /// carries on is killed again, [`EXIT_KILLS`] times at most.
 fn kill_all() {
@@ -467,7 +469,6 @@ fn kill_all() {
         }
     }
 }
-// ANCHOR_END: teardown
 
 /// How many times the teardown kills a tasklet that catches its kill and
 /// carries on, before it leaves it be.

@@ -229,8 +229,9 @@ impl Tasklet {
     // ANCHOR_END: raise
 
     /// Like [`raise`](Tasklet::raise), but without switching: the tasklet
-    /// is made runnable, at the end of the run queue, and unwinds when its
-    /// turn comes (Stackless's `pending=True`). Allowed where a switch is
+    /// unwinds when its turn comes (Stackless's `pending=True`). A blocked
+    /// or paused tasklet goes to the end of the run queue; a queued one
+    /// keeps its place. Allowed where a switch is
     /// not: from the idle hook, and from a tasklet that is unwinding. The
     /// current tasklet unwinds when it is next resumed.
     ///

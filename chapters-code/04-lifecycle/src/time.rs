@@ -299,6 +299,9 @@ impl IdleHook for TimerHook {
     }
 }
 
+// ANCHOR_END: hook
+
+// ANCHOR: hook_wait
 impl TimerHook {
     /// Waits for the earliest deadline, or for `timeout` if it comes first.
     fn wait_within(&mut self, timeout: Option<Duration>) -> Idle {
@@ -330,4 +333,4 @@ impl TimerHook {
         }
     }
 }
-// ANCHOR_END: hook
+// ANCHOR_END: hook_wait

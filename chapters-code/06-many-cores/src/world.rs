@@ -284,16 +284,17 @@ impl IdleHook for WorldHook {
     }
 }
 
+// ANCHOR_END: hook
+
+// ANCHOR: hook_wait
 impl WorldHook {
-    /// Sleeps until a note wakes a tasklet here; no longer than `timeout`,
-    /// nor past the next deadline of the hook before (timers): a thread
-    /// that will wake by itself does not count as idle.
+    /// Sleeps until a note wakes a tasklet here, or `timeout` passes, or
+    /// the hook before has a timer due (then this thread is not idle).
     fn wait_within(&mut self, timeout: Option<Duration>) -> Idle {
         let Some(key) = my_key() else {
             return self.previous_wait(timeout);
         };
-        let deadline = self.next_deadline();
-        let limit = timeout.into_iter().chain(deadline).min();
+        let limit = timeout.into_iter().chain(self.next_deadline()).min();
         let end = limit.map(|limit| Instant::now() + limit);
         let mut world = world();
         let deadlocks = world.deadlocks;
@@ -314,26 +315,26 @@ impl WorldHook {
                 drop(world);
                 return self.previous_wait(timeout);
             }
-            let Some(end) = end else {
-                match idle_until_note(world, deadlocks) {
-                    Ok(awake) => world = awake,
-                    Err(deadlock) => return deadlock,
-                }
-                continue;
+            let slept = match end {
+                None => idle_until_note(world, deadlocks),
+                Some(end) => sleep_until(world, end),
             };
-            let left = end.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                // Time for the hook before's timers, if that is what ended it.
-                drop(world);
-                return match self.previous_wait(Some(Duration::ZERO)) {
-                    Idle::Woke => Idle::Woke,
-                    Idle::TimedOut | Idle::Nothing => Idle::TimedOut,
-                };
-            }
-            world = SHARED
-                .wake_up
-                .wait_timeout(world, left)
-                .map_or_else(|poisoned| poisoned.into_inner().0, |(world, _)| world);
+            world = match slept {
+                Ok(awake) => awake,
+                Err(Idle::TimedOut) => return self.time_is_up(),
+                Err(found) => return found,
+            };
+        }
+    }
+}
+// ANCHOR_END: hook_wait
+
+impl WorldHook {
+    /// The wait's time is up: the hook before's timers may be due.
+    fn time_is_up(&mut self) -> Idle {
+        match self.previous_wait(Some(Duration::ZERO)) {
+            Idle::Woke => Idle::Woke,
+            Idle::TimedOut | Idle::Nothing => Idle::TimedOut,
         }
     }
 
@@ -367,5 +368,17 @@ fn idle_until_note(
     world.idle -= 1;
     Ok(world)
 }
-// ANCHOR_END: hook
-// ANCHOR_END: hook
+
+/// Sleeps, not counted as idle, until the members are woken or `end`;
+/// `Err(Idle::TimedOut)` once it has passed.
+fn sleep_until(
+    world: MutexGuard<'static, World>,
+    end: Instant,
+) -> Result<MutexGuard<'static, World>, Idle> {
+    let left = end.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Err(Idle::TimedOut);
+    }
+    let woken = SHARED.wake_up.wait_timeout(world, left);
+    Ok(woken.map_or_else(|poisoned| poisoned.into_inner().0, |(world, _)| world))
+}
