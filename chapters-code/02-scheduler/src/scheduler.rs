@@ -453,6 +453,9 @@ impl Drop for Teardown {
 /// Kills every live tasklet, oldest first; one that catches its kill and
 /// carries on is killed again, [`EXIT_KILLS`] times at most.
 fn kill_all() {
+    if with_core(|core| core.live.is_empty()) {
+        return;
+    }
     // A signal stack, so that an overflow during a kill is still named.
     let _altstack = AltStack::lend();
     for _ in 0..EXIT_KILLS {
