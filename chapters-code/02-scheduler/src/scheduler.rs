@@ -735,6 +735,49 @@ pub(crate) fn current_task() -> Rc<Task> {
     with_core(|core| Rc::clone(core.current()))
 }
 
+/// The thread's main tasklet, from anywhere on the thread (Stackless's
+/// `getmain`): for instance to `insert` it again after it paused itself
+/// with [`schedule_remove`].
+pub fn main_tasklet() -> Tasklet {
+    Tasklet::from_task(main_task())
+}
+
+// ANCHOR: schedule_remove
+/// Takes the current tasklet out of the run queue and runs the next one
+/// (Stackless's `schedule_remove`): it stays alive, paused, until someone
+/// `insert`s or `run`s it (rule 4). A tasklet that nobody holds a handle
+/// to could never be put back: it is killed instead (rule 15).
+///
+/// # Errors
+///
+/// [`Error::Deadlock`] in the main tasklet, when every other tasklet ends
+/// or blocks and nobody put main back; [`Error::Unwinding`] and
+/// [`Error::Reentered`] as for every call that switches.
+pub fn schedule_remove() -> Result<(), Error> {
+    check_switch("schedule_remove")?;
+    let yielder = with_core(|core| {
+        let me = Rc::clone(core.current());
+        me.check_own_stack();
+        if !me.is_main() && me.handles.get() == 0 {
+            me.raise.set(Some(Box::new(TaskletExit)));
+            me.raising.set(true);
+            me.state.set(State::Scheduled);
+            core.ring.push_front(Rc::clone(&me));
+        } else {
+            me.state.set(State::Paused);
+        }
+        me.yielder.get()
+    });
+    if yielder.is_null() {
+        return main_wait(Until::MainsTurn).map_err(Error::Deadlock);
+    }
+    // SAFETY: the current tasklet's body is running, so its yielder, which
+    // lives on its stack, is alive.
+    unsafe { suspend(yielder, Switch::Stay) };
+    Ok(())
+}
+// ANCHOR_END: schedule_remove
+
 /// How many tasklets are runnable, the current one and main included
 /// (Stackless's `getruncount`). Blocked and paused tasklets do not count.
 pub fn run_count() -> usize {

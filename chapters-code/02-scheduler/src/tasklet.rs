@@ -61,7 +61,7 @@ impl Drop for Tasklet {
     fn drop(&mut self) {
         let handles = self.0.handles.get() - 1;
         self.0.handles.set(handles);
-        if handles == 0 && self.0.state.get() == State::Paused {
+        if handles == 0 && self.0.state.get() == State::Paused && !self.0.is_main() {
             self.0.raise.set(Some(Box::new(TaskletExit)));
             self.0.raising.set(true);
             self.0.state.set(State::Scheduled);

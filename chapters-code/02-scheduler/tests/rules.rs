@@ -578,3 +578,59 @@ fn a_tasklet_can_give_main_its_turn_during_run() {
     assert_eq!(entries(&log), ["before", "after"]);
     assert_eq!(current().state(), State::Current);
 }
+
+#[test]
+fn rule_4_schedule_remove_pauses_the_current_tasklet_until_it_is_inserted() {
+    let log = Log::default();
+    let l = Rc::clone(&log);
+    let t = spawn(move || {
+        l.borrow_mut().push("paused".into());
+        ch02_scheduler::schedule_remove().unwrap();
+        l.borrow_mut().push("back".into());
+    });
+    run().unwrap();
+    assert_eq!(
+        (t.state(), entries(&log)),
+        (State::Paused, vec!["paused".into()])
+    );
+    assert_eq!(run_count(), 1, "a paused tasklet is not runnable");
+    t.insert().unwrap();
+    run().unwrap();
+    assert_eq!(entries(&log), ["paused", "back"]);
+}
+
+#[test]
+fn rule_4_main_removing_itself_is_put_back_by_a_tasklet_or_deadlocks() {
+    let log = Log::default();
+    let l = Rc::clone(&log);
+    spawn(move || {
+        l.borrow_mut().push("tasklet puts main back".into());
+        ch02_scheduler::main_tasklet().insert().unwrap();
+    });
+    ch02_scheduler::schedule_remove().unwrap();
+    assert_eq!(entries(&log), ["tasklet puts main back"]);
+    assert_eq!(current().state(), State::Current);
+    // With nobody to put it back, main would wait for ever (rule 7).
+    let err = ch02_scheduler::schedule_remove().unwrap_err();
+    assert!(matches!(err, Error::Deadlock(_)), "{err}");
+    assert_eq!(current().state(), State::Current);
+}
+
+#[test]
+fn rule_15_a_tasklet_removing_itself_with_no_handle_left_is_killed() {
+    let log = Log::default();
+    let l = Rc::clone(&log);
+    drop(spawn(move || {
+        struct Bye(Log);
+        impl Drop for Bye {
+            fn drop(&mut self) {
+                self.0.borrow_mut().push("unwound".into());
+            }
+        }
+        let _bye = Bye(Rc::clone(&l));
+        let _ = ch02_scheduler::schedule_remove();
+        l.borrow_mut().push("resumed".into());
+    }));
+    run().unwrap();
+    assert_eq!(entries(&log), ["unwound"]);
+}

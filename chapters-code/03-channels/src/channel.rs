@@ -307,9 +307,16 @@ impl<T> Channel<T> {
             .sum()
     }
 
-    /// Whether the channel is closed.
-    pub fn is_closed(&self) -> bool {
+    /// Whether `close` was called (Stackless's `closing`): sends fail,
+    /// but receivers may still take what blocked senders hold.
+    pub fn is_closing(&self) -> bool {
         self.inner.state.borrow().closed
+    }
+
+    /// Whether the channel is closed and drained (Stackless's `closed`):
+    /// closing, and no blocked sender is left, so every receive fails.
+    pub fn is_closed(&self) -> bool {
+        self.is_closing() && self.balance() == 0
     }
 
     // ANCHOR: wake
@@ -541,12 +548,21 @@ impl<T> Channel<T> {
     // ANCHOR_END: close
 }
 
-/// Iterating a channel receives until it is closed (rule 11); an error
-/// (a sent exception, a deadlock) also ends the iteration.
+/// Iterating a channel receives until it is closed (rule 11), and only
+/// then ends. Another error does not end the loop quietly: an error sent
+/// with [`send_exception`](Channel::send_exception) is raised as the panic
+/// it carries, and a deadlock panics with its report. (In a tasklet that
+/// is unwinding, where a panic would abort the process, the loop ends.)
 impl<T> Iterator for Channel<T> {
     type Item = T;
 
     fn next(&mut self) -> Option<T> {
-        self.receive().ok()
+        match self.receive() {
+            Ok(value) => Some(value),
+            Err(ChannelError::Closed(_)) => None,
+            Err(_) if std::thread::panicking() => None,
+            Err(ChannelError::Exception(payload)) => std::panic::resume_unwind(payload),
+            Err(e) => panic!("{e}"),
+        }
     }
 }

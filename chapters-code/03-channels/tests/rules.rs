@@ -132,8 +132,35 @@ fn rule_12_close_wakes_blocked_receivers_and_drains_blocked_senders() {
     spawn(move || drop(c.send("held")));
     run().unwrap();
     ch.close();
+    // Closing, not yet closed: a blocked sender still holds a value.
+    assert_eq!((ch.is_closing(), ch.is_closed()), (true, false));
     assert_eq!(ch.receive().unwrap(), "held");
+    assert_eq!((ch.is_closing(), ch.is_closed()), (true, true));
     assert!(matches!(ch.receive(), Err(ChannelError::Closed(None))));
+}
+
+#[test]
+fn rule_11_iteration_ends_only_when_the_channel_is_closed() {
+    // A sent exception is raised in the loop, as the panic it carries.
+    let ch: Channel<u32> = Channel::new();
+    let tx = ch.clone();
+    spawn(move || {
+        tx.send(1).unwrap();
+        tx.send_exception(Box::new("stop")).unwrap();
+    });
+    let mut seen = Vec::new();
+    let raised = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        for v in ch.clone() {
+            seen.push(v);
+        }
+    }));
+    assert_eq!(seen, [1]);
+    assert_eq!(raised.unwrap_err().downcast_ref::<&str>(), Some(&"stop"));
+    // A deadlock is not the end of the stream either: it panics, saying so.
+    let raised = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| ch.clone().count()));
+    let message = raised.unwrap_err();
+    let message = message.downcast_ref::<String>().expect("a message");
+    assert!(message.contains("deadlock"), "{message}");
 }
 
 #[test]

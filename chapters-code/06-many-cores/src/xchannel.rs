@@ -342,11 +342,18 @@ impl<T> Drop for Queued<'_, T> {
     }
 }
 
+/// Iterating receives until the channel is closed, as for chapter 3's
+/// channel: a deadlock does not end the loop quietly, it panics with its
+/// report (except in a tasklet that is unwinding, where the loop ends).
 impl<T: Send> Iterator for XChannel<T> {
     type Item = T;
 
-    /// Receives until the channel is closed (or no thread could send).
     fn next(&mut self) -> Option<T> {
-        self.receive().ok()
+        match self.receive() {
+            Ok(value) => Some(value),
+            Err(XError::Closed(_)) => None,
+            Err(_) if std::thread::panicking() => None,
+            Err(e) => panic!("{e}"),
+        }
     }
 }
