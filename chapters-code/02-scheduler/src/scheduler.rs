@@ -1079,6 +1079,7 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
         let (task, body) = unsafe { (&*task, &mut *(*task).body.get()) };
         let Some(body) = body else {
             // Only main has no body: main's turn.
+            set_running(std::ptr::null());
             match until {
                 Until::MainsTurn => return Ok(()),
                 Until::Idle => {
@@ -1090,10 +1091,10 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
         set_running(task);
         watchdog::new_turn();
         UNWIND.set(task.raising.replace(false));
-        let step = body.resume(());
-        // Back on main's stack: no tasklet runs until the next resume.
-        set_running(std::ptr::null());
-        match step {
+        // The running record stays set while the dispatcher goes on to the
+        // next tasklet, where no user code runs; every path that runs other
+        // code clears it first (the idle hook, main's turn, a retirement).
+        match body.resume(()) {
             Step::Yielded(Switch::Requeue) => scheduler.core.with(|core| {
                 let current = core.take_current();
                 current.state.set(State::Scheduled);
@@ -1107,6 +1108,7 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
                     current.state.set(State::Paused);
                     core.interrupted = Some(current);
                 });
+                set_running(std::ptr::null());
                 return Ok(());
             }
             Step::Finished => {
@@ -1134,6 +1136,7 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
 /// A tasklet's body returned: mark it dead, and keep its `Task` and stack
 /// for the next `spawn` (or give the stack back to its pool).
 fn retire(task: &Task) {
+    set_running(std::ptr::null());
     task.state.set(State::Dead);
     // SAFETY: the body has finished; nothing runs on it.
     let body = unsafe { (*task.body.get()).take() };
@@ -1184,6 +1187,8 @@ thread_local! {
 }
 
 fn call_hook(call: impl FnOnce(&mut dyn IdleHook) -> Idle) -> Result<Idle, Box<dyn Any + Send>> {
+    // The hook runs as main: no tasklet is running (rule 19).
+    set_running(std::ptr::null());
     let hook = with_core(|core| {
         core.make_main_current();
         core.idle.take()
