@@ -501,23 +501,19 @@ fn drop_parts() {
 
 /// Frees the scheduler's own memory, and the idle hook (user code too).
 fn free_the_rest() {
+    // A panic main never got to see (rule 6): not lost without a word.
+    if let Some(panic) = with_core(|core| core.pending_panic.take()) {
+        eprintln!("{panic}; main did not enter the scheduler again before its thread ended");
+    }
     let rest = with_core(|core| {
         core.torn_down = true;
-        let pending = core.pending_panic.take();
         let idle = core.idle.take();
         let ring = std::mem::take(&mut core.ring);
         let owned = (
             std::mem::take(&mut core.pools),
             std::mem::take(&mut core.spare),
         );
-        (
-            pending,
-            idle,
-            ring,
-            owned,
-            core.current.take(),
-            core.main.take(),
-        )
+        (idle, ring, owned, core.current.take(), core.main.take())
     });
     drop(rest);
 }
