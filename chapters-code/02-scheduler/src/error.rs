@@ -163,10 +163,12 @@ impl fmt::Display for Deadlock {
 }
 // ANCHOR_END: deadlock
 
-/// The panic of a tasklet, re-raised in the main tasklet (rule 6).
+/// A panic, and the tasklet it came from: what
+/// [`catch_tasklet_panic`](crate::catch_tasklet_panic) returns.
 ///
-/// `run` and the other scheduler calls of main resume unwinding with this
-/// as the payload; catch it with `catch_unwind` and `downcast`.
+/// A tasklet's panic is re-raised in the main tasklet (rule 6) with its
+/// own payload, so `catch_unwind` and `downcast` see just what the tasklet
+/// panicked with; `catch_tasklet_panic` also says which tasklet it was.
 pub struct TaskletPanic {
     /// The tasklet that panicked.
     pub tasklet: TaskletInfo,

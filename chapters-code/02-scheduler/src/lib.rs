@@ -39,8 +39,8 @@ pub use error::{BlockedTasklet, Deadlock, Error, TaskletExit, TaskletPanic};
 pub use idle::{Idle, IdleHook};
 pub use park::{Unparker, WaitOn, Wake, park};
 pub use scheduler::{
-    Builder, RunningStack, current, main_tasklet, run, run_count, run_watchdog, schedule,
-    schedule_remove, set_idle_hook, spawn, thread_part, with_running_stack,
+    Builder, RunningStack, catch_tasklet_panic, current, main_tasklet, run, run_count,
+    run_watchdog, schedule, schedule_remove, set_idle_hook, spawn, thread_part, with_running_stack,
 };
 pub use tasklet::{State, Tasklet, TaskletInfo};
 pub use watchdog::{atomic, switch_point};

@@ -13,7 +13,7 @@ use std::any::Any;
 use std::cell::{Cell, UnsafeCell};
 use std::collections::VecDeque;
 use std::mem::ManuallyDrop;
-use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::panic::{AssertUnwindSafe, UnwindSafe, catch_unwind, resume_unwind};
 use std::rc::Rc;
 
 use ch01_tasklets::{MAX_STACK_SIZE, PooledStack, StackError, StackPool, Step, TaskletId, Yielder};
@@ -277,6 +277,9 @@ pub(crate) struct Core {
     /// A tasklet's panic that main's next scheduler call re-raises: it came
     /// after main had been woken, and that wake must not be lost.
     pending_panic: Option<TaskletPanic>,
+    /// The tasklet whose panic main re-raised last, with the address of
+    /// its payload, for [`catch_tasklet_panic`] to name.
+    reraised: Option<(TaskletInfo, *const ())>,
     /// What later chapters keep per thread ([`thread_part`]).
     parts: Vec<Rc<dyn Any>>,
     /// The thread is exiting: its tasklets are being killed (rule 18).
@@ -351,6 +354,7 @@ thread_local! {
                 trace: None,
                 interrupted: None,
                 pending_panic: None,
+                reraised: None,
                 parts: Vec::new(),
                 exiting: false,
                 torn_down: false,
@@ -973,7 +977,11 @@ pub fn run_watchdog(budget: u64) -> Result<Option<Tasklet>, Error> {
 /// paused); run the dispatcher until main's turn comes back. A tasklet's
 /// panic (or the idle hook's) is re-raised here; a deadlock is returned.
 pub(crate) fn main_wait(until: Until) -> Result<(), Deadlock> {
-    let interrupt = match with_core(|core| core.pending_panic.take()) {
+    let pending = with_core(|core| {
+        core.reraised = None; // an earlier re-raise was dealt with
+        core.pending_panic.take()
+    });
+    let interrupt = match pending {
         Some(panic) => Interrupt::Panic(panic),
         None => match dispatch(until) {
             Ok(()) => return Ok(()),
@@ -1001,11 +1009,45 @@ pub(crate) fn main_wait(until: Until) -> Result<(), Deadlock> {
             with_core(|core| core.pending_panic = Some(p));
             Ok(())
         }
-        Interrupt::Panic(p) => resume_unwind(Box::new(p)),
+        // The payload itself, so that a plain `catch_unwind` sees it; the
+        // tasklet that panicked is kept for `catch_tasklet_panic`.
+        Interrupt::Panic(TaskletPanic { tasklet, payload }) => {
+            with_core(|core| core.reraised = Some((tasklet, address(&payload))));
+            resume_unwind(payload)
+        }
         Interrupt::HookPanic(payload) => resume_unwind(payload),
         Interrupt::Deadlock(d) => Err(d),
     }
 }
+
+/// Where a panic's payload lies: the same `Box` moves from the tasklet's
+/// unwinding to main's without being copied.
+fn address(payload: &Box<dyn Any + Send>) -> *const () {
+    let payload: &(dyn Any + Send) = &**payload;
+    (payload as *const (dyn Any + Send)).cast()
+}
+
+// ANCHOR: catch_tasklet_panic
+/// Runs `f` and catches a panic as `catch_unwind` does, saying which
+/// tasklet it came from: a tasklet's panic that a scheduler call in `f`
+/// re-raised (rule 6) comes with that tasklet, any other with the tasklet
+/// that ran `f`. A plain `catch_unwind` gets the same payload, unnamed.
+///
+/// # Errors
+///
+/// The panic, if `f` panicked.
+pub fn catch_tasklet_panic<R>(f: impl FnOnce() -> R + UnwindSafe) -> Result<R, TaskletPanic> {
+    let me = current_task().describe();
+    catch_unwind(f).map_err(|payload| {
+        let reraised = with_core(|core| core.reraised.take());
+        let tasklet = match reraised {
+            Some((tasklet, at)) if at == address(&payload) => tasklet,
+            _ => me,
+        };
+        TaskletPanic::new(tasklet, payload)
+    })
+}
+// ANCHOR_END: catch_tasklet_panic
 
 /// Why the dispatcher handed control back to main out of turn.
 enum Interrupt {

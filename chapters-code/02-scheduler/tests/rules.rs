@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use ch02_scheduler::{
-    Builder, Error, Idle, IdleHook, State, Tasklet, TaskletPanic, Unparker, WaitOn, Wake, current,
-    park, run, run_count, schedule, set_idle_hook, spawn,
+    Builder, Error, Idle, IdleHook, State, Tasklet, Unparker, WaitOn, Wake, current, park, run,
+    run_count, schedule, set_idle_hook, spawn,
 };
 
 type Log = Rc<RefCell<Vec<String>>>;
@@ -180,8 +180,7 @@ fn rule_6_a_panic_is_reraised_in_main_and_the_others_stay_queued() {
         .name("faulty")
         .spawn(|| panic!("out of coffee"))
         .unwrap();
-    let caught = catch_unwind(AssertUnwindSafe(run)).unwrap_err();
-    let panic = caught.downcast::<TaskletPanic>().unwrap();
+    let panic = ch02_scheduler::catch_tasklet_panic(run).unwrap_err();
     assert_eq!(panic.tasklet, faulty.describe());
     assert_eq!(panic.message(), "out of coffee");
     assert_eq!(
@@ -197,8 +196,9 @@ fn rule_6_a_panic_is_reraised_in_main_and_the_others_stay_queued() {
 #[test]
 fn rule_6_a_panic_reaches_main_while_it_is_parked() {
     spawn(|| panic!("boom"));
+    // The payload itself reaches main: a plain `catch_unwind` sees it.
     let caught = catch_unwind(AssertUnwindSafe(|| park(WaitOn::new("never"), |_| {}))).unwrap_err();
-    assert_eq!(caught.downcast::<TaskletPanic>().unwrap().message(), "boom");
+    assert_eq!(caught.downcast_ref::<&str>(), Some(&"boom"));
     assert_eq!(current().state(), State::Current);
 }
 
@@ -484,10 +484,7 @@ fn an_unwinding_tasklet_cannot_switch_away() {
     });
     let caught = catch_unwind(AssertUnwindSafe(run)).unwrap_err();
     let _ = std::panic::take_hook();
-    assert_eq!(
-        caught.downcast::<TaskletPanic>().unwrap().message(),
-        "unwinding"
-    );
+    assert_eq!(caught.downcast_ref::<&str>(), Some(&"unwinding"));
     let outcome = result.borrow_mut().take().unwrap();
     assert!(
         matches!(outcome, Err(Error::Unwinding { call: "run" })),
@@ -633,4 +630,20 @@ fn rule_15_a_tasklet_removing_itself_with_no_handle_left_is_killed() {
     }));
     run().unwrap();
     assert_eq!(entries(&log), ["unwound"]);
+}
+
+#[test]
+fn rule_6_catch_tasklet_panic_names_main_for_a_panic_of_its_own() {
+    let panic = ch02_scheduler::catch_tasklet_panic(|| std::panic::panic_any("mine")).unwrap_err();
+    assert_eq!((panic.tasklet.id.0, panic.message()), (0, "mine"));
+    // A tasklet's, re-raised by `run`, names the tasklet.
+    Builder::new()
+        .name("other")
+        .spawn(|| std::panic::panic_any("theirs"))
+        .unwrap();
+    let panic = ch02_scheduler::catch_tasklet_panic(run).unwrap_err();
+    assert_eq!(
+        (panic.tasklet.name.as_deref(), panic.message()),
+        (Some("other"), "theirs")
+    );
 }

@@ -1,10 +1,9 @@
 //! Channels used from the idle hook, and values that must not be lost.
 
 use std::cell::RefCell;
-use std::panic::catch_unwind;
 use std::rc::Rc;
 
-use ch02_scheduler::{Idle, IdleHook, TaskletPanic, run, set_idle_hook, spawn};
+use ch02_scheduler::{Idle, IdleHook, catch_tasklet_panic, run, set_idle_hook, spawn};
 use ch03_channels::{Channel, Preference};
 
 /// An idle hook that sends one value, once, when asked to wait.
@@ -49,11 +48,11 @@ fn a_value_accepted_by_send_reaches_main_even_if_the_sender_then_panics() {
     // Main was woken with 42 before the panic: it gets the value...
     assert_eq!(channel.receive().unwrap(), 42);
     // ...and the panic at its next scheduler call (rule 6).
-    let panic = catch_unwind(run).unwrap_err();
-    let panic = panic.downcast::<TaskletPanic>().expect("a tasklet's panic");
+    let panic = catch_tasklet_panic(run).unwrap_err();
     assert_eq!(
         panic.message(),
         "the sender panics after its send succeeded"
     );
+    assert_eq!(panic.tasklet.id.0, 1, "the sender");
     run().unwrap();
 }

@@ -5,9 +5,7 @@ use std::cell::{Cell, RefCell};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
-use ch02_scheduler::{
-    Error, State, Tasklet, TaskletExit, TaskletPanic, current, run, schedule, spawn,
-};
+use ch02_scheduler::{Error, State, Tasklet, TaskletExit, current, run, schedule, spawn};
 use ch03_channels::{Channel, ChannelError};
 use ch04_lifecycle::Kill;
 
@@ -282,11 +280,10 @@ fn throw_makes_the_tasklet_panic_and_run_reraises_it_with_its_name() {
         })
         .unwrap();
     victim.run().unwrap();
-    let payload = catch_unwind(AssertUnwindSafe(|| {
+    let panic = ch02_scheduler::catch_tasklet_panic(AssertUnwindSafe(|| {
         victim.throw(Box::new("thrown in")).unwrap();
     }))
     .expect_err("the thrown panic reaches main");
-    let panic = payload.downcast::<TaskletPanic>().expect("a TaskletPanic");
     assert_eq!(panic.message(), "thrown in");
     assert_eq!(panic.tasklet.name.as_deref(), Some("victim"));
     assert!(victim.is_dead());
@@ -361,8 +358,7 @@ fn a_panicking_tasklet_leaks_nothing_and_the_others_stay_queued() {
     let bystander_ran = Rc::new(Cell::new(false));
     let ran = Rc::clone(&bystander_ran);
     spawn(move || ran.set(true));
-    let payload = catch_unwind(AssertUnwindSafe(run)).expect_err("re-raised in main");
-    let panic = payload.downcast::<TaskletPanic>().expect("a TaskletPanic");
+    let panic = ch02_scheduler::catch_tasklet_panic(run).expect_err("re-raised in main");
     assert_eq!(panic.tasklet.name.as_deref(), Some("doomed"));
     assert_eq!(drops.dropped(), 1, "its stack was unwound");
     assert!(!bystander_ran.get(), "still queued (rule 6)");

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ch01_tasklets::panic_message;
-use ch02_scheduler::{Builder, TaskletExit, run, spawn};
+use ch02_scheduler::{Builder, TaskletExit, catch_tasklet_panic, run, spawn};
 use ch05_boss_worker::mandelbrot::{Picture, Size, row};
 use ch05_boss_worker::{JobId, Outcome, Report};
 
@@ -73,7 +73,8 @@ where
                     }
                 });
             }
-            run()
+            // A tasklet's panic, with the tasklet's name, for the boss.
+            catch_tasklet_panic(run)
         })
         .map_err(SpreadError::Thread)?;
         handles.push(handle);
@@ -101,23 +102,15 @@ where
     to_workers.close();
     for handle in handles {
         match handle.join() {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => return Err(SpreadError::Scheduler(e.to_string())),
-            Err(payload) => return Err(SpreadError::Panicked(panic_text(&*payload))),
+            Ok(Ok(Ok(()))) => {}
+            Ok(Ok(Err(e))) => return Err(SpreadError::Scheduler(e.to_string())),
+            Ok(Err(panic)) => return Err(SpreadError::Panicked(panic.to_string())),
+            Err(payload) => return Err(SpreadError::Panicked(panic_message(&*payload).into())),
         }
     }
     outcome.map(|()| reports)
 }
 // ANCHOR_END: spread
-
-/// The text of a thread's panic: a tasklet's `TaskletPanic` names the
-/// tasklet.
-fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
-    match payload.downcast_ref::<ch02_scheduler::TaskletPanic>() {
-        Some(panic) => panic.to_string(),
-        None => panic_message(payload).to_owned(),
-    }
-}
 
 /// Why work spread over threads did not finish.
 #[derive(Debug)]

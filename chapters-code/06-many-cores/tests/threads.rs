@@ -2,11 +2,10 @@
 //! deadlock reported only when no thread can move. Each test runs under a
 //! time limit, so that a bug fails instead of hanging.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc;
 use std::thread;
 
-use ch02_scheduler::{Builder, TaskletPanic, run, spawn};
+use ch02_scheduler::{Builder, catch_tasklet_panic, run, spawn};
 use ch06_many_cores::{XChannel, XError, spawn_thread};
 
 #[path = "support/limit.rs"]
@@ -79,8 +78,7 @@ fn a_tasklet_s_panic_surfaces_from_its_own_thread_s_run() {
                 .name("faulty")
                 .spawn(|| std::panic::resume_unwind(Box::new("broken")))
                 .unwrap();
-            let caught = catch_unwind(AssertUnwindSafe(run)).expect_err("re-raised");
-            let panic = caught.downcast::<TaskletPanic>().expect("a TaskletPanic");
+            let panic = catch_tasklet_panic(run).expect_err("re-raised");
             format!("{panic}")
         })
         .unwrap()
