@@ -1038,6 +1038,8 @@ fn address(payload: &Box<dyn Any + Send>) -> *const () {
 /// The panic, if `f` panicked.
 pub fn catch_tasklet_panic<R>(f: impl FnOnce() -> R + UnwindSafe) -> Result<R, TaskletPanic> {
     let me = current_task().describe();
+    // Only a panic re-raised while `f` runs is `f`'s.
+    with_core(|core| core.reraised = None);
     catch_unwind(f).map_err(|payload| {
         let reraised = with_core(|core| core.reraised.take());
         let tasklet = match reraised {
