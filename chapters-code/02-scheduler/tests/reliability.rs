@@ -265,3 +265,42 @@ fn at_thread_exit_a_tasklet_that_catches_every_kill_is_left_alone() {
     });
     assert_eq!(log.len(), 3, "killed three times, then left be: {log:?}");
 }
+
+#[test]
+fn a_panic_main_never_saw_is_printed_when_its_thread_ends() {
+    // In a child process (this test binary again), whose stderr we read.
+    const CHILD: &str = "CH02_PENDING_PANIC_CHILD";
+    if std::env::var_os(CHILD).is_some() {
+        std::panic::set_hook(Box::new(|_| {})); // only the runtime's line
+        std::thread::spawn(|| {
+            let waker = Rc::new(RefCell::new(None));
+            let w = Rc::clone(&waker);
+            Builder::new()
+                .name("waker")
+                .spawn(move || {
+                    let unparker: ch02_scheduler::Unparker = w.borrow_mut().take().unwrap();
+                    unparker.unpark(ch02_scheduler::Wake(1));
+                    panic!("after the wake");
+                })
+                .unwrap();
+            // Woken before the panic: park returns, and the thread ends
+            // without entering the scheduler again.
+            park(WaitOn::new("the waker"), |u| *waker.borrow_mut() = Some(u)).unwrap();
+        })
+        .join()
+        .unwrap();
+        return;
+    }
+    let test = "a_panic_main_never_saw_is_printed_when_its_thread_ends";
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", test, "--test-threads=1", "--nocapture"])
+        .env(CHILD, "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("tasklet #1 (waker) panicked: after the wake; main did not enter"),
+        "{stderr}"
+    );
+}
