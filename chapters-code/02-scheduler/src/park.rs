@@ -155,15 +155,16 @@ impl fmt::Debug for Unparker {
 /// or `switch`). `on` says what the tasklet waits on, for deadlock reports.
 ///
 /// If a tasklet panics while main is parked, main's `park` re-raises the
-/// panic (rule 6), even if main had been unparked meanwhile: that wake is
-/// lost. Sources that hand over values (chapter 3's channels) keep them
-/// until the woken tasklet takes them.
+/// panic (rule 6). If main had been unparked before the panic, that wake
+/// is not lost: `park` returns it, and main's next scheduler call re-raises
+/// the panic instead.
 ///
 /// # Errors
 ///
 /// * [`Error::Deadlock`], in the main tasklet, when nothing is runnable and
 ///   nothing could ever wake it (rule 7).
 /// * [`Error::Unwinding`] when the tasklet is unwinding: it cannot block.
+/// * [`Error::ThreadExiting`] in the main tasklet while its thread exits.
 /// * [`Error::Reentered`] from the idle hook.
 pub fn park(on: WaitOn, register: impl FnOnce(Unparker)) -> Result<Wake, Error> {
     let task = current_for_park(on)?;

@@ -276,7 +276,7 @@ pub(crate) struct Core {
     pub(crate) interrupted: Option<Rc<Task>>,
     /// A tasklet's panic that main's next scheduler call re-raises: it came
     /// after main had been woken, and that wake must not be lost.
-    pending_panic: Option<TaskletPanic>,
+    pending_panic: Option<Interrupt>,
     /// The tasklet whose panic main re-raised last, with the address of
     /// its payload, for [`catch_tasklet_panic`] to name.
     reraised: Option<(TaskletInfo, *const ())>,
@@ -316,17 +316,24 @@ impl CoreCell {
     #[inline(always)]
     fn with<R>(&self, f: impl FnOnce(&mut Core) -> R) -> R {
         #[cfg(debug_assertions)]
-        assert!(
-            !self.borrowed.replace(true),
-            "bug: the scheduler's state was borrowed twice (user code ran inside a borrow)"
-        );
+        let _release = {
+            /// Ends the borrow, even if `f` panics (a failed debug check).
+            struct Release<'a>(&'a Cell<bool>);
+            impl Drop for Release<'_> {
+                fn drop(&mut self) {
+                    self.0.set(false);
+                }
+            }
+            assert!(
+                !self.borrowed.replace(true),
+                "bug: the scheduler's state was borrowed twice (user code ran inside a borrow)"
+            );
+            Release(&self.borrowed)
+        };
         // SAFETY: the borrow lasts for `f` only, and `f` runs no user code,
         // so it cannot reach `with` again: no two `&mut Core` coexist (debug
         // builds check it above).
-        let result = f(unsafe { &mut *self.core.get() });
-        #[cfg(debug_assertions)]
-        self.borrowed.set(false);
-        result
+        f(unsafe { &mut *self.core.get() })
     }
 }
 
@@ -439,13 +446,18 @@ impl Drop for Teardown {
     fn drop(&mut self) {
         // `process::exit` from a tasklet runs this on the tasklet's stack,
         // where no dispatcher can start: the tasklets are left as they are.
-        let on_main = with_core(|core| {
+        let (on_main, pending) = with_core(|core| {
             core.exiting = true;
-            core.current().is_main()
+            (core.current().is_main(), core.pending_panic.take())
         });
-        if on_main {
-            kill_all();
+        if !on_main {
+            return;
         }
+        // A panic main never got to see (rule 6): not lost without a word.
+        if let Some(Interrupt::Panic(panic)) = pending {
+            eprintln!("{panic}; main did not enter the scheduler again before its thread ended");
+        }
+        kill_all();
         leak_survivors();
         drop_parts();
         free_the_rest();
@@ -505,10 +517,6 @@ fn drop_parts() {
 
 /// Frees the scheduler's own memory, and the idle hook (user code too).
 fn free_the_rest() {
-    // A panic main never got to see (rule 6): not lost without a word.
-    if let Some(panic) = with_core(|core| core.pending_panic.take()) {
-        eprintln!("{panic}; main did not enter the scheduler again before its thread ended");
-    }
     let rest = with_core(|core| {
         core.torn_down = true;
         let idle = core.idle.take();
@@ -670,17 +678,26 @@ pub(crate) fn current_for_park(on: WaitOn) -> Result<Rc<Task>, Error> {
     if std::thread::panicking() {
         return Err(Error::Unwinding { call: "park" });
     }
-    with_core(|core| {
+    let (current, pending) = with_core(|core| {
         let current = Rc::clone(core.current());
-        if current.is_main() && core.in_idle_hook {
-            return Err(Error::Reentered { call: "park" });
+        let mut pending = None;
+        if current.is_main() {
+            if core.in_idle_hook {
+                return Err(Error::Reentered { call: "park" });
+            }
+            if core.exiting {
+                return Err(Error::ThreadExiting { call: "park" });
+            }
+            pending = core.pending_panic.take();
         }
         current.check_own_stack();
         if let Some(trace) = &mut core.trace {
             trace.push(crate::trace::Event::Park(current.id, on));
         }
-        Ok(current)
-    })
+        Ok((current, pending))
+    })?;
+    raise_pending(pending);
+    Ok(current)
 }
 
 impl Core {
@@ -698,6 +715,9 @@ impl Core {
         }
         if std::thread::panicking() {
             return Err(Error::Unwinding { call });
+        }
+        if self.exiting {
+            return Err(Error::ThreadExiting { call });
         }
         Ok(())
     }
@@ -755,19 +775,21 @@ pub fn main_tasklet() -> Tasklet {
 /// [`Error::Reentered`] as for every call that switches.
 pub fn schedule_remove() -> Result<(), Error> {
     check_switch("schedule_remove")?;
-    let yielder = with_core(|core| {
+    let (yielder, replaced) = with_core(|core| {
         let me = Rc::clone(core.current());
         me.check_own_stack();
+        let mut replaced = None;
         if !me.is_main() && me.handles.get() == 0 {
-            me.raise.set(Some(Box::new(TaskletExit)));
+            replaced = me.raise.replace(Some(Box::new(TaskletExit)));
             me.raising.set(true);
             me.state.set(State::Scheduled);
             core.ring.push_front(Rc::clone(&me));
         } else {
             me.state.set(State::Paused);
         }
-        me.yielder.get()
+        (me.yielder.get(), replaced)
     });
+    drop(replaced); // user code: outside the borrow
     if yielder.is_null() {
         return main_wait(Until::MainsTurn).map_err(Error::Deadlock);
     }
@@ -982,7 +1004,7 @@ pub(crate) fn main_wait(until: Until) -> Result<(), Deadlock> {
         core.pending_panic.take()
     });
     let interrupt = match pending {
-        Some(panic) => Interrupt::Panic(panic),
+        Some(panic) => panic,
         None => match dispatch(until) {
             Ok(()) => return Ok(()),
             Err(interrupt) => interrupt,
@@ -1001,22 +1023,38 @@ pub(crate) fn main_wait(until: Until) -> Result<(), Deadlock> {
     main.waiting_on.set(None);
     let woken = main.wake.take();
     match interrupt {
+        Interrupt::Deadlock(d) => Err(d),
         // Main had been woken already: its park returns what woke it (a
         // value handed over is not lost), and the panic waits for main's
         // next scheduler call.
-        Interrupt::Panic(p) if woken.is_some() => {
+        panic if woken.is_some() => {
             main.wake.set(woken);
-            with_core(|core| core.pending_panic = Some(p));
+            with_core(|core| core.pending_panic = Some(panic));
             Ok(())
         }
-        // The payload itself, so that a plain `catch_unwind` sees it; the
-        // tasklet that panicked is kept for `catch_tasklet_panic`.
+        panic => reraise(panic),
+    }
+}
+
+/// Re-raises a panic in main: the payload itself, so that a plain
+/// `catch_unwind` sees it; the tasklet that panicked is kept aside for
+/// `catch_tasklet_panic`.
+fn reraise(panic: Interrupt) -> ! {
+    match panic {
         Interrupt::Panic(TaskletPanic { tasklet, payload }) => {
             with_core(|core| core.reraised = Some((tasklet, address(&payload))));
             resume_unwind(payload)
         }
         Interrupt::HookPanic(payload) => resume_unwind(payload),
-        Interrupt::Deadlock(d) => Err(d),
+        Interrupt::Deadlock(d) => unreachable!("a deadlock is returned, not raised: {d}"),
+    }
+}
+
+/// A panic that waited for main's next scheduler call: raised now, before
+/// that call changes anything.
+fn raise_pending(pending: Option<Interrupt>) {
+    if let Some(panic) = pending {
+        reraise(panic);
     }
 }
 
@@ -1032,6 +1070,8 @@ fn address(payload: &Box<dyn Any + Send>) -> *const () {
 /// tasklet it came from: a tasklet's panic that a scheduler call in `f`
 /// re-raised (rule 6) comes with that tasklet, any other with the tasklet
 /// that ran `f`. A plain `catch_unwind` gets the same payload, unnamed.
+/// (The re-raised panic is told by its payload's address; if `f` catches
+/// one itself and then panics anew, the name may be the earlier one's.)
 ///
 /// # Errors
 ///
@@ -1118,8 +1158,13 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
         // the ring, so it is not running.
         let (task, body) = unsafe { (&*task, &mut *(*task).body.get()) };
         let Some(body) = body else {
-            // Only main has no body: main's turn.
             set_running(std::ptr::null());
+            if !task.is_main() {
+                // A dead tasklet left in the ring: nothing to run.
+                drop(scheduler.core.with(Core::take_current));
+                continue;
+            }
+            // Main's turn.
             match until {
                 Until::MainsTurn => return Ok(()),
                 Until::Idle => {
@@ -1289,12 +1334,17 @@ pub(crate) fn check_switch(call: &'static str) -> Result<(), Error> {
     if std::thread::panicking() {
         return Err(Error::Unwinding { call });
     }
-    with_core(|core| {
-        if core.in_idle_hook && core.current().is_main() {
+    let pending = with_core(|core| {
+        if !core.current().is_main() {
+            return Ok(None);
+        }
+        if core.in_idle_hook {
             return Err(Error::Reentered { call });
         }
-        Ok(())
-    })
+        Ok(core.pending_panic.take())
+    })?;
+    raise_pending(pending);
+    Ok(())
 }
 
 /// Where the caller of `run_target` goes.
@@ -1317,17 +1367,38 @@ pub(crate) fn run_target(
     call: &'static str,
 ) -> Result<(), Error> {
     check_switch(call)?;
+    let mut replaced = None; // a payload to drop outside the borrow
     let yielder = with_core(|core| {
         let caller = Rc::clone(core.current());
         caller.check_own_stack();
         if Rc::ptr_eq(&caller, target) {
-            return None;
+            return Ok(None);
+        }
+        // The caller checked the target, but user code may have run since
+        // (a destructor): only a living target that waits on nothing runs.
+        match target.state.get() {
+            State::Dead => {
+                return Err(Error::Dead {
+                    call,
+                    tasklet: target.describe(),
+                });
+            }
+            State::Blocked if placement != Caller::Next => {
+                let waiting_on = target.waiting_on.get();
+                let tasklet = target.describe();
+                return Err(Error::Blocked {
+                    call,
+                    tasklet,
+                    waiting_on,
+                });
+            }
+            _ => {}
         }
         // A tasklet that pauses itself with no handle left could never run
         // again: it is killed right after the target instead (rule 15).
         let placement = match placement {
             Caller::Pause if !caller.is_main() && caller.handles.get() == 0 => {
-                caller.raise.set(Some(Box::new(TaskletExit)));
+                replaced = caller.raise.replace(Some(Box::new(TaskletExit)));
                 caller.raising.set(true);
                 Caller::Next
             }
@@ -1342,7 +1413,7 @@ pub(crate) fn run_target(
                 .push_front(queued.unwrap_or_else(|| Rc::clone(target)));
             target.state.set(State::Scheduled);
             caller.state.set(State::Scheduled);
-            return Some(caller.yielder.get());
+            return Ok(Some(caller.yielder.get()));
         }
         match at {
             // The ring is a circle: its position moves to the target, and the
@@ -1370,8 +1441,9 @@ pub(crate) fn run_target(
         } else {
             State::Paused
         });
-        Some(caller.yielder.get())
-    });
+        Ok(Some(caller.yielder.get()))
+    })?;
+    drop(replaced);
     match yielder {
         None => {}
         // SAFETY: the current tasklet's body is running, so its yielder,

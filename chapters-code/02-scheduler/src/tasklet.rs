@@ -222,8 +222,9 @@ impl Tasklet {
             _ => check_switch("raise")?,
         }
         self.cancel_park();
-        self.0.raise.set(Some(payload));
+        let replaced = self.0.raise.replace(Some(payload));
         self.0.raising.set(true);
+        drop(replaced); // user code, which may even end the tasklet: checked again below
         run_target(&self.0, Caller::Next, "raise")
     }
     // ANCHOR_END: raise

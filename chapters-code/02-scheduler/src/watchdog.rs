@@ -24,6 +24,14 @@ thread_local! {
 pub(crate) fn set_turn_budget(budget: u64) {
     PER_TURN.set(budget);
     LEFT.set(budget);
+    // A budget spent inside `atomic` under an earlier watchdog is not this
+    // one's to act on.
+    with_core(|core| {
+        core.main().deferred.set(false);
+        for (_, task) in core.live.iter() {
+            task.deferred.set(false);
+        }
+    });
 }
 
 /// The dispatcher resumes a tasklet: a new turn, a full budget.
@@ -64,10 +72,12 @@ fn budget_spent() {
 }
 
 /// Hands the running tasklet to `run_watchdog`. Main, the idle hook and an
-/// unwinding tasklet are never interrupted.
+/// unwinding tasklet are never interrupted, nor is anyone outside
+/// `run_watchdog`.
 fn interrupt() {
     let yielder = current_yielder();
-    if yielder.is_null() || std::thread::panicking() {
+    let watched = PER_TURN.get() != u64::MAX;
+    if !watched || yielder.is_null() || std::thread::panicking() {
         return;
     }
     // SAFETY: `yielder` is the running tasklet's (read just now), alive

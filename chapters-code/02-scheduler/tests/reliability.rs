@@ -304,3 +304,30 @@ fn a_panic_main_never_saw_is_printed_when_its_thread_ends() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_payload_replaced_by_a_kill_is_dropped_outside_the_scheduler_s_borrow() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    /// Its destructor calls into the scheduler.
+    struct AsksTheScheduler(Arc<AtomicUsize>);
+    impl Drop for AsksTheScheduler {
+        fn drop(&mut self) {
+            self.0.store(run_count(), Ordering::Relaxed);
+        }
+    }
+    let seen = Arc::new(AtomicUsize::new(0));
+    let s = Arc::clone(&seen);
+    drop(spawn(move || {
+        current()
+            .raise_pending(Box::new(AsksTheScheduler(s)))
+            .unwrap();
+        // No handle is left: rule 15 replaces the payload with a kill.
+        let _ = ch02_scheduler::schedule_remove();
+        unreachable!("killed");
+    }));
+    run().unwrap();
+    assert!(
+        seen.load(Ordering::Relaxed) >= 1,
+        "the destructor ran, and could ask"
+    );
+}

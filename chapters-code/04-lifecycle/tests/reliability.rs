@@ -206,3 +206,57 @@ fn at_thread_exit_a_destructor_can_still_use_timers() {
     assert_eq!(log.len(), 2, "{log:?}");
     assert!(log.iter().all(|l| l.contains("unwinding")), "{log:?}");
 }
+
+#[test]
+fn a_tasklet_that_dies_while_its_kill_drops_an_old_payload_leaves_no_trace_in_the_ring() {
+    /// An earlier pending payload whose destructor lets the victim run.
+    struct LetsItRun;
+    impl Drop for LetsItRun {
+        fn drop(&mut self) {
+            ch02_scheduler::schedule();
+        }
+    }
+    let victim = spawn(|| {
+        loop {
+            ch02_scheduler::schedule();
+        }
+    });
+    ch02_scheduler::schedule(); // the victim has started
+    victim.raise_pending(Box::new(LetsItRun)).unwrap();
+    // Dropping the old payload runs the victim, which dies of it; the kill
+    // then finds it dead and refuses, leaving the ring as it was.
+    assert!(matches!(victim.kill(), Ok(()) | Err(Error::Dead { .. })));
+    assert!(victim.is_dead());
+    let nobody: Channel<u32> = Channel::new();
+    assert!(matches!(
+        nobody.receive(),
+        Err(ch03_channels::ChannelError::Deadlock(_))
+    ));
+}
+
+#[test]
+fn a_budget_spent_inside_atomic_under_one_watchdog_does_not_interrupt_later() {
+    let channel: Channel<u32> = Channel::new();
+    let rx = channel.clone();
+    let log = Rc::new(RefCell::new(Vec::new()));
+    let l = Rc::clone(&log);
+    let a = spawn(move || {
+        atomic(|| {
+            for _ in 0..20 {
+                switch_point();
+            }
+            let _ = rx.receive(); // blocks with its budget spent
+        });
+        l.borrow_mut().push("left atomic and carried on");
+    });
+    assert!(
+        run_watchdog(5).unwrap().is_none(),
+        "blocked, not interrupted"
+    );
+    // No watchdog now: leaving the section interrupts nobody.
+    let tx = channel.clone();
+    spawn(move || tx.send(1).unwrap());
+    run().unwrap();
+    assert!(a.is_dead());
+    assert_eq!(*log.borrow(), ["left atomic and carried on"]);
+}
