@@ -1161,6 +1161,7 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
             set_running(std::ptr::null());
             if !task.is_main() {
                 // A dead tasklet left in the ring: nothing to run.
+                task.state.set(State::Dead);
                 drop(scheduler.core.with(Core::take_current));
                 continue;
             }

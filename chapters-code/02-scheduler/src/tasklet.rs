@@ -62,10 +62,17 @@ impl Drop for Tasklet {
         let handles = self.0.handles.get() - 1;
         self.0.handles.set(handles);
         if handles == 0 && self.0.state.get() == State::Paused && !self.0.is_main() {
-            self.0.raise.set(Some(Box::new(TaskletExit)));
-            self.0.raising.set(true);
-            self.0.state.set(State::Scheduled);
-            with_core(|core| core.ring.push_front(Rc::clone(&self.0)));
+            let replaced = self.0.raise.replace(Some(Box::new(TaskletExit)));
+            drop(replaced); // user code, which may have moved the tasklet
+            match self.0.state.get() {
+                State::Dead => {}
+                State::Paused => {
+                    self.0.raising.set(true);
+                    self.0.state.set(State::Scheduled);
+                    with_core(|core| core.ring.push_front(Rc::clone(&self.0)));
+                }
+                _ => self.0.raising.set(true),
+            }
         }
     }
 }
