@@ -57,3 +57,13 @@ pub trait IdleHook {
     fn poll(&mut self) {}
 }
 // ANCHOR_END: hook
+
+/// Waits on the hook that another one wraps: for at most `timeout`, or as
+/// long as it takes if `None`. With no hook there, nothing is pending.
+pub fn wait_on(hook: &mut Option<Box<dyn IdleHook>>, timeout: Option<Duration>) -> Idle {
+    match (hook, timeout) {
+        (Some(hook), None) => hook.wait(),
+        (Some(hook), Some(timeout)) => hook.wait_timeout(timeout),
+        (None, _) => Idle::Nothing,
+    }
+}

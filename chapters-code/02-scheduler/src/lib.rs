@@ -36,7 +36,7 @@ pub mod trace;
 pub mod watchdog;
 
 pub use error::{BlockedTasklet, Deadlock, Error, TaskletExit, TaskletPanic};
-pub use idle::{Idle, IdleHook};
+pub use idle::{Idle, IdleHook, wait_on};
 pub use park::{Unparker, WaitOn, Wake, park};
 pub use scheduler::{
     Builder, RunningStack, catch_tasklet_panic, current, main_tasklet, run, run_count,

@@ -445,7 +445,7 @@ impl Drop for Teardown {
     /// last the scheduler's own memory.
     fn drop(&mut self) {
         // `process::exit` from a tasklet runs this on the tasklet's stack,
-        // where no dispatcher can start: the tasklets are left as they are.
+        // where no dispatcher can start: everything is left as it is.
         let (on_main, pending) = with_core(|core| {
             core.exiting = true;
             (core.current().is_main(), core.pending_panic.take())
@@ -463,7 +463,6 @@ impl Drop for Teardown {
         free_the_rest();
     }
 }
-
 // ANCHOR_END: teardown
 
 /// Kills every live tasklet, oldest first; one that catches its kill and
@@ -680,7 +679,7 @@ pub(crate) fn current_for_park(on: WaitOn) -> Result<Rc<Task>, Error> {
     }
     let (current, pending) = with_core(|core| {
         let current = Rc::clone(core.current());
-        let mut pending = None;
+        let mut pending = false;
         if current.is_main() {
             if core.in_idle_hook {
                 return Err(Error::Reentered { call: "park" });
@@ -688,7 +687,7 @@ pub(crate) fn current_for_park(on: WaitOn) -> Result<Rc<Task>, Error> {
             if core.exiting {
                 return Err(Error::ThreadExiting { call: "park" });
             }
-            pending = core.pending_panic.take();
+            pending = core.pending_panic.is_some();
         }
         current.check_own_stack();
         if let Some(trace) = &mut core.trace {
@@ -696,7 +695,9 @@ pub(crate) fn current_for_park(on: WaitOn) -> Result<Rc<Task>, Error> {
         }
         Ok((current, pending))
     })?;
-    raise_pending(pending);
+    if pending {
+        raise_pending();
+    }
     Ok(current)
 }
 
@@ -1052,8 +1053,9 @@ fn reraise(panic: Interrupt) -> ! {
 
 /// A panic that waited for main's next scheduler call: raised now, before
 /// that call changes anything.
-fn raise_pending(pending: Option<Interrupt>) {
-    if let Some(panic) = pending {
+#[cold]
+fn raise_pending() {
+    if let Some(panic) = with_core(|core| core.pending_panic.take()) {
         reraise(panic);
     }
 }
@@ -1337,14 +1339,16 @@ pub(crate) fn check_switch(call: &'static str) -> Result<(), Error> {
     }
     let pending = with_core(|core| {
         if !core.current().is_main() {
-            return Ok(None);
+            return Ok(false);
         }
         if core.in_idle_hook {
             return Err(Error::Reentered { call });
         }
-        Ok(core.pending_panic.take())
+        Ok(core.pending_panic.is_some())
     })?;
-    raise_pending(pending);
+    if pending {
+        raise_pending();
+    }
     Ok(())
 }
 
@@ -1378,21 +1382,8 @@ pub(crate) fn run_target(
         // The caller checked the target, but user code may have run since
         // (a destructor): only a living target that waits on nothing runs.
         match target.state.get() {
-            State::Dead => {
-                return Err(Error::Dead {
-                    call,
-                    tasklet: target.describe(),
-                });
-            }
-            State::Blocked if placement != Caller::Next => {
-                let waiting_on = target.waiting_on.get();
-                let tasklet = target.describe();
-                return Err(Error::Blocked {
-                    call,
-                    tasklet,
-                    waiting_on,
-                });
-            }
+            State::Dead => return Err(target.misuse(call)),
+            State::Blocked if placement != Caller::Next => return Err(target.misuse(call)),
             _ => {}
         }
         // A tasklet that pauses itself with no handle left could never run

@@ -283,20 +283,26 @@ impl Tasklet {
         }
     }
 
+    fn misuse(&self, call: &'static str) -> Error {
+        self.0.misuse(call)
+    }
+}
+
+impl Task {
     /// The error for `call` applied to this tasklet in a state that forbids
     /// it.
-    fn misuse(&self, call: &'static str) -> Error {
+    pub(crate) fn misuse(&self, call: &'static str) -> Error {
         let tasklet = self.describe();
-        match self.state() {
+        match self.state.get() {
             State::Dead => Error::Dead { call, tasklet },
             State::Blocked => Error::Blocked {
                 call,
                 tasklet,
-                waiting_on: self.0.waiting_on.get(),
+                waiting_on: self.waiting_on.get(),
             },
             State::Current => Error::RemoveCurrent { tasklet },
-            State::Scheduled | State::Paused => {
-                unreachable!("{call} is allowed on a {:?} tasklet", self.state())
+            state @ (State::Scheduled | State::Paused) => {
+                unreachable!("{call} is allowed on a {state:?} tasklet")
             }
         }
     }

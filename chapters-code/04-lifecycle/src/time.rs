@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use ch02_scheduler::{
     Error, Idle, IdleHook, Unparker, WaitOn, Wake, park, schedule, set_idle_hook, thread_part,
+    wait_on,
 };
 
 /// What a tasklet woken by its timer is told.
@@ -309,11 +310,7 @@ impl TimerHook {
             return Idle::Woke;
         }
         let Some(deadline) = earliest() else {
-            return match (&mut self.previous, timeout) {
-                (Some(previous), None) => previous.wait(),
-                (Some(previous), Some(timeout)) => previous.wait_timeout(timeout),
-                (None, _) => Idle::Nothing,
-            };
+            return wait_on(&mut self.previous, timeout);
         };
         let clock = clock();
         let until = match timeout {

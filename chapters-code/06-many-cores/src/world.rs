@@ -20,7 +20,7 @@ use std::rc::Rc;
 use std::sync::{Condvar, LazyLock, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use ch02_scheduler::{Idle, IdleHook, Unparker, Wake, set_idle_hook, thread_part};
+use ch02_scheduler::{Idle, IdleHook, Unparker, Wake, set_idle_hook, thread_part, wait_on};
 
 /// A member thread's number.
 type ThreadKey = u64;
@@ -292,7 +292,7 @@ impl WorldHook {
     /// the hook before has a timer due (then this thread is not idle).
     fn wait_within(&mut self, timeout: Option<Duration>) -> Idle {
         let Some(key) = my_key() else {
-            return self.previous_wait(timeout);
+            return wait_on(&mut self.previous, timeout);
         };
         let limit = timeout.into_iter().chain(self.next_deadline()).min();
         let end = limit.map(|limit| Instant::now() + limit);
@@ -313,7 +313,7 @@ impl WorldHook {
                 // Nobody here waits on another thread, or nobody anywhere
                 // can wake anyone: what is left is for the hook before.
                 drop(world);
-                return self.previous_wait(timeout);
+                return wait_on(&mut self.previous, timeout);
             }
             let slept = match end {
                 None => idle_until_note(world, deadlocks),
@@ -332,17 +332,9 @@ impl WorldHook {
 impl WorldHook {
     /// The wait's time is up: the hook before's timers may be due.
     fn time_is_up(&mut self) -> Idle {
-        match self.previous_wait(Some(Duration::ZERO)) {
+        match wait_on(&mut self.previous, Some(Duration::ZERO)) {
             Idle::Woke => Idle::Woke,
             Idle::TimedOut | Idle::Nothing => Idle::TimedOut,
-        }
-    }
-
-    fn previous_wait(&mut self, timeout: Option<Duration>) -> Idle {
-        match (&mut self.previous, timeout) {
-            (Some(previous), None) => previous.wait(),
-            (Some(previous), Some(timeout)) => previous.wait_timeout(timeout),
-            (None, _) => Idle::Nothing,
         }
     }
 }
