@@ -11,7 +11,9 @@ use std::fmt;
 use std::rc::Rc;
 
 use crate::error::Error;
-use crate::scheduler::{Switch, Task, Until, current_for_park, main_wait, suspend, with_core};
+use crate::scheduler::{
+    Switch, Task, Until, current_for_park, hand_off, main_wait, suspend, with_core,
+};
 use crate::tasklet::{State, Tasklet};
 use crate::trace::Event;
 
@@ -67,7 +69,7 @@ impl Unparker {
     /// Wakes the tasklet, at the end of the run queue, if this park of it is
     /// still waiting. Returns whether it did.
     pub fn unpark(&self, wake: Wake) -> bool {
-        self.wake_into(wake, |ring, task| ring.push_back(task))
+        self.wake_into(wake, |ring, task| ring.push_back(Rc::clone(task)))
     }
     // ANCHOR_END: unpark
 
@@ -75,13 +77,29 @@ impl Unparker {
     /// of the run queue, to run as soon as the current tasklet yields. For
     /// hand-overs such as a channel preferring its receiver (chapter 3).
     pub fn unpark_next(&self, wake: Wake) -> bool {
-        self.wake_into(wake, |ring, task| ring.push_front(task))
+        self.wake_into(wake, |ring, task| ring.push_front(Rc::clone(task)))
     }
+
+    // ANCHOR: hand_off
+    /// Wakes the tasklet and runs it at once, the caller going to the end
+    /// of the run queue: [`unpark_next`](Unparker::unpark_next) followed by
+    /// [`schedule`](crate::schedule), in one switch. Where `schedule`
+    /// returns at once (in main with nothing else runnable, in the idle
+    /// hook, in a tasklet that is unwinding), the tasklet stays first in
+    /// the run queue, as after `unpark_next`. Returns whether it woke it.
+    pub fn hand_off(&self, wake: Wake) -> bool {
+        if !self.wake_into(wake, |_, _| {}) {
+            return false;
+        }
+        hand_off(Rc::clone(&self.task));
+        true
+    }
+    // ANCHOR_END: hand_off
 
     fn wake_into(
         &self,
         wake: Wake,
-        place: impl FnOnce(&mut std::collections::VecDeque<Rc<Task>>, Rc<Task>),
+        place: impl FnOnce(&mut std::collections::VecDeque<Rc<Task>>, &Rc<Task>),
     ) -> bool {
         if !self.is_waiting() {
             return false;
@@ -100,7 +118,7 @@ impl Unparker {
                 };
                 core.trace.as_mut().expect("checked").push(event);
             }
-            place(&mut core.ring, Rc::clone(task));
+            place(&mut core.ring, task);
         });
         true
     }

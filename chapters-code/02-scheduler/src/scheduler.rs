@@ -27,30 +27,27 @@ use crate::park::{WaitOn, Wake};
 use crate::tasklet::{State, Tasklet, TaskletInfo};
 use crate::watchdog;
 
-/// What a tasklet's coroutine is, seen from the scheduler: nothing goes in
-/// on a resume; a suspend says where the tasklet goes next.
-pub(crate) type Body = ch01_tasklets::Tasklet<(), Switch>;
+/// What a tasklet's coroutine is, seen from the scheduler: a resume says
+/// whether to unwind; a suspend says where the tasklet goes next.
+pub(crate) type Body = ch01_tasklets::Tasklet<bool, Switch>;
+
+/// What a tasklet suspends through.
+pub(crate) type TaskYielder = Yielder<bool, Switch>;
 
 // ANCHOR: resume
-thread_local! {
-    /// Set by the dispatcher when the tasklet it resumes must unwind
-    /// ([`Tasklet::raise`]; a kill raises [`TaskletExit`]): the suspend it
-    /// returns from checks it.
-    static UNWIND: Cell<bool> = const { Cell::new(false) };
-}
-
 /// Suspends the running tasklet through its yielder, then, once resumed,
-/// carries on or unwinds as the dispatcher says.
+/// carries on or unwinds as the dispatcher says: the resume's value is
+/// `true` when the tasklet must unwind ([`Tasklet::raise`]; a kill raises
+/// [`TaskletExit`]).
 ///
 /// # Safety
 ///
 /// `yielder` is the running tasklet's yielder: it lives on the tasklet's
 /// stack for as long as its body runs.
 #[inline(always)]
-pub(crate) unsafe fn suspend(yielder: *const Yielder<(), Switch>, switch: Switch) {
+pub(crate) unsafe fn suspend(yielder: *const TaskYielder, switch: Switch) {
     // SAFETY: the caller promises `yielder` is the running tasklet's.
-    unsafe { (*yielder).suspend(switch) };
-    if UNWIND.get() {
+    if unsafe { (*yielder).suspend(switch) } {
         unwind();
     }
 }
@@ -59,17 +56,24 @@ pub(crate) unsafe fn suspend(yielder: *const Yielder<(), Switch>, switch: Switch
 #[cold]
 #[inline(never)]
 fn unwind() -> ! {
-    UNWIND.set(false);
-    let payload = with_core(|core| core.current().raise.take());
+    let payload = with_core(|core| {
+        let current = core.current();
+        current.raising.set(false);
+        current.raise.take()
+    });
     resume_unwind(payload.unwrap_or_else(|| Box::new(TaskletExit)))
 }
 // ANCHOR_END: resume
 
 /// What a suspending tasklet asks of the dispatcher.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Switch {
     /// Put me at the end of the ring (`schedule`).
     Requeue,
+    /// Put me at the end of the ring, and run this partner now, before
+    /// anyone queued (a channel's hand-off, rule 10): what `unpark_next`
+    /// and `schedule` do together, without the partner passing through
+    /// the ring.
+    HandOff(Rc<Task>),
     /// I am placed already: parked, paused, or put in the ring by
     /// `Tasklet::run`.
     Stay,
@@ -88,7 +92,7 @@ pub(crate) struct Task {
     /// Only the dispatcher touches it, and never while it runs.
     pub(crate) body: UnsafeCell<Option<Body>>,
     /// Set when the body first runs; what `schedule` suspends through.
-    pub(crate) yielder: Cell<*const Yielder<(), Switch>>,
+    pub(crate) yielder: Cell<*const TaskYielder>,
     /// A panic payload to unwind with at the next resume ([`Tasklet::raise`]).
     pub(crate) raise: Cell<Option<Box<dyn Any + Send>>>,
     /// Whether `raise` holds a payload, readable without taking it.
@@ -335,12 +339,6 @@ impl CoreCell {
         // builds check it above).
         f(unsafe { &mut *self.core.get() })
     }
-}
-
-thread_local! {
-    /// The running tasklet's yielder, null while main runs: all that a
-    /// tasklet's `schedule` needs, so that it touches nothing else.
-    static CURRENT_YIELDER: Cell<*const Yielder<(), Switch>> = const { Cell::new(std::ptr::null()) };
 }
 
 thread_local! {
@@ -616,15 +614,14 @@ impl Builder {
         };
         let name = self.name.map(String::into_boxed_str);
         let body = move |me: *const Task| {
-            Body::with_stack(stack, move |yielder, ()| {
+            Body::with_stack(stack, move |yielder, unwinding| {
                 // SAFETY: `me` points to this tasklet's `Task`, which is
                 // built by the time its body first runs (a tasklet runs only
                 // once spawned), and which the registry of live tasklets
                 // keeps alive while the body can run.
                 unsafe { (*me).yielder.set(yielder) };
-                CURRENT_YIELDER.set(yielder);
                 // Killed before it started: `f` never runs (rule 14).
-                if UNWIND.get() {
+                if unwinding {
                     unwind();
                 }
                 f()
@@ -827,22 +824,26 @@ pub fn schedule() {
         // give up control: it must finish unwinding first.
         return;
     }
-    let yielder = CURRENT_YIELDER.get();
-    if yielder.is_null() {
+    let running = RUNNING.get();
+    if running.is_null() {
         main_schedule();
     } else {
         // The dispatcher puts this tasklet at the end of the ring and runs
         // the next one (with nothing else runnable, this one again).
-        // SAFETY: `CURRENT_YIELDER` is the running tasklet's yielder, which
-        // lives on its stack for as long as its body runs.
-        unsafe { suspend(yielder, Switch::Requeue) };
+        // SAFETY: `RUNNING` is the running tasklet's record, kept alive by
+        // the dispatcher while it runs; its yielder lives on its stack for
+        // as long as its body runs.
+        unsafe { suspend((*running).yielder.get(), Switch::Requeue) };
     }
 }
 // ANCHOR_END: schedule
 
 thread_local! {
-    /// The running tasklet's record, null while main runs: what a signal
-    /// handler may read (chapter 4).
+    /// The running tasklet's record, null while main (or the idle hook)
+    /// runs: where a tasklet's `schedule` finds its yielder, touching
+    /// nothing else, and what a signal handler may read (chapter 4). Only
+    /// the dispatcher sets it, and clears it before any code but a
+    /// tasklet's runs.
     static RUNNING: Cell<*const Task> = const { Cell::new(std::ptr::null()) };
 }
 
@@ -850,14 +851,23 @@ thread_local! {
 #[inline(always)]
 fn set_running(task: *const Task) {
     RUNNING.set(task);
-    let yielder = if task.is_null() {
-        std::ptr::null()
+}
+
+/// Runs `partner`, just woken and in no queue, now; the current tasklet
+/// goes to the end of the ring (rule 10's hand-off). From main, the idle
+/// hook or an unwinding tasklet, `partner` goes first in the ring and
+/// [`schedule`] does what it does there.
+pub(crate) fn hand_off(partner: Rc<Task>) {
+    let running = RUNNING.get();
+    if running.is_null() || std::thread::panicking() {
+        with_core(|core| core.ring.push_front(partner));
+        schedule();
     } else {
-        // SAFETY: a non-null `task` is the record the dispatcher holds in
-        // `core.current` while it resumes it.
-        unsafe { (*task).yielder.get() }
-    };
-    CURRENT_YIELDER.set(yielder);
+        // SAFETY: `RUNNING` is the running tasklet's record, kept alive by
+        // the dispatcher while it runs; its yielder lives on its stack for
+        // as long as its body runs.
+        unsafe { suspend((*running).yielder.get(), Switch::HandOff(partner)) };
+    }
 }
 
 // ANCHOR: running_stack
@@ -900,8 +910,14 @@ pub fn with_running_stack<R>(f: impl FnOnce(&RunningStack<'_>) -> R) -> Option<R
 
 /// The running tasklet's yielder; null while main (or the idle hook) runs.
 #[inline(always)]
-pub(crate) fn current_yielder() -> *const Yielder<(), Switch> {
-    CURRENT_YIELDER.get()
+pub(crate) fn current_yielder() -> *const TaskYielder {
+    let running = RUNNING.get();
+    if running.is_null() {
+        return std::ptr::null();
+    }
+    // SAFETY: a non-null `RUNNING` is the running tasklet's record, which
+    // the dispatcher keeps alive while it runs.
+    unsafe { (*running).yielder.get() }
 }
 
 /// Main's side of `schedule`, kept out of line: it is rare, and a tasklet's
@@ -1117,34 +1133,18 @@ pub(crate) enum Until {
 }
 
 fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
+    // A partner a channel handed off to (rule 10): it runs next.
+    let mut hand_off: Option<Rc<Task>> = None;
     loop {
-        let until_poll = UNTIL_POLL.get();
-        UNTIL_POLL.set(until_poll.checked_sub(1).unwrap_or(POLL_EVERY));
-        if until_poll == 0
-            && let Err(hook_panic) = poll()
-        {
-            return Err(Interrupt::HookPanic(hook_panic));
-        }
-        // One short borrow: the next tasklet becomes the current one. Its
-        // `Rc` moves from the ring to `current` and back, never cloned.
-        let next = scheduler.core.with(|core| {
-            core.ring.pop_front().map(|next| {
-                next.state.set(State::Current);
-                if let Some(trace) = &mut core.trace {
-                    trace.push(crate::trace::Event::Run(next.id));
-                }
-                // In a long ring, the tasklet after this one is far from
-                // the caches by now: start loading it while this one runs.
-                if core.ring.len() >= PREFETCH_RING
-                    && let Some(after) = core.ring.front()
-                {
-                    after.prefetch();
-                }
-                let task = Rc::as_ptr(&next);
-                core.set_current(next);
-                task
-            })
-        });
+        // The one check of the common path: something rare wants doing
+        // (the attention word is zero), or the next tasklet simply runs.
+        let attention = ATTENTION.get();
+        let next = if attention != 0 {
+            ATTENTION.set(attention - 1);
+            scheduler.core.with(|core| core.make_next(hand_off.take()))
+        } else {
+            attend(scheduler, hand_off.take()).map_err(Interrupt::HookPanic)?
+        };
         let Some(task) = next else {
             match (idle(), until) {
                 (Ok(Idle::Woke | Idle::TimedOut), _) => continue,
@@ -1177,17 +1177,15 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
             }
         };
         set_running(task);
-        watchdog::new_turn();
-        UNWIND.set(task.raising.replace(false));
         // The running record stays set while the dispatcher goes on to the
         // next tasklet, where no user code runs; every path that runs other
         // code clears it first (the idle hook, main's turn, a retirement).
-        match body.resume(()) {
-            Step::Yielded(Switch::Requeue) => scheduler.core.with(|core| {
-                let current = core.take_current();
-                current.state.set(State::Scheduled);
-                core.ring.push_back(current);
-            }),
+        match body.resume(task.raising.get()) {
+            Step::Yielded(Switch::Requeue) => scheduler.core.with(Core::requeue_current),
+            Step::Yielded(Switch::HandOff(partner)) => {
+                scheduler.core.with(Core::requeue_current);
+                hand_off = Some(partner);
+            }
             // It placed itself before suspending; the registry keeps it.
             Step::Yielded(Switch::Stay) => drop(scheduler.core.with(Core::take_current)),
             Step::Yielded(Switch::Interrupted) => {
@@ -1219,7 +1217,113 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
     }
 }
 
+impl Core {
+    /// Makes the next tasklet the current one: the partner handed off to,
+    /// or the front of the ring. Its `Rc` moves to `current` and back,
+    /// never cloned.
+    #[inline(always)]
+    fn make_next(&mut self, hand_off: Option<Rc<Task>>) -> Option<*const Task> {
+        let next = hand_off.or_else(|| self.ring.pop_front())?;
+        next.state.set(State::Current);
+        let task = Rc::as_ptr(&next);
+        self.set_current(next);
+        Some(task)
+    }
+
+    /// The current tasklet goes to the end of the ring.
+    #[inline(always)]
+    fn requeue_current(&mut self) {
+        let current = self.take_current();
+        current.state.set(State::Scheduled);
+        self.ring.push_back(current);
+    }
+}
 // ANCHOR_END: dispatch
+
+// ANCHOR: attend
+thread_local! {
+    /// The attention word: how many resumes the dispatcher makes before it
+    /// must look at something rare. Zero sends the next resume to
+    /// [`attend`], which deals with all of it and sets the word again.
+    static ATTENTION: Cell<u32> = const { Cell::new(0) };
+    /// Resumes left until the idle hook's next poll, counted by `attend`
+    /// while it runs on every resume; zero while the attention word itself
+    /// counts them.
+    static UNTIL_POLL: Cell<u32> = const { Cell::new(POLL_EVERY) };
+}
+
+/// How many tasklets the dispatcher resumes between two polls.
+const POLL_EVERY: u32 = 64;
+
+/// Sends the dispatcher to [`attend`] at its next resume: something rare
+/// was switched on (a trace, the watchdog). The poll stays when it was due.
+pub(crate) fn attention_now() {
+    if UNTIL_POLL.get() == 0 {
+        UNTIL_POLL.set(ATTENTION.get());
+    }
+    ATTENTION.set(0);
+}
+
+/// The dispatcher's rare work, out of line: a poll of the idle hook when
+/// one is due, then the next tasklet with what a trace, the watchdog and a
+/// long ring want done for it. Sets the attention word again: zero while
+/// any of those needs every resume, otherwise the resumes left before
+/// the next poll.
+#[cold]
+#[inline(never)]
+fn attend(
+    scheduler: &Scheduler,
+    hand_off: Option<Rc<Task>>,
+) -> Result<Option<*const Task>, Box<dyn Any + Send>> {
+    let until_poll = UNTIL_POLL.get();
+    let poll_due = until_poll == 0;
+    let left = if poll_due { POLL_EVERY } else { until_poll - 1 };
+    // Counted already, should the hook panic and the dispatcher return.
+    UNTIL_POLL.set(left);
+    let hand_off = match hand_off {
+        // The hook may wake tasklets to the front of the ring: the partner
+        // handed off to goes there first, where `unpark_next` would have
+        // put it, so that the order is the same as without a hand-off.
+        Some(partner) if poll_due => {
+            scheduler.core.with(|core| core.ring.push_front(partner));
+            None
+        }
+        other => other,
+    };
+    if poll_due {
+        poll()?;
+    }
+    let watched = watchdog::watching();
+    Ok(scheduler.core.with(|core| {
+        let next = core.make_next(hand_off);
+        if let Some(next) = next {
+            // SAFETY: `core.current` holds the record just made current.
+            let id = unsafe { (*next).id };
+            if let Some(trace) = &mut core.trace {
+                trace.push(crate::trace::Event::Run(id));
+            }
+        }
+        // In a long ring, the tasklet after this one is far from the
+        // caches by now: start loading it while this one runs.
+        let long_ring = core.ring.len() >= PREFETCH_RING;
+        if long_ring && let Some(after) = core.ring.front() {
+            after.prefetch();
+        }
+        if watched {
+            watchdog::new_turn();
+        }
+        let every_resume = long_ring || watched || core.trace.is_some();
+        if every_resume {
+            UNTIL_POLL.set(left);
+            ATTENTION.set(0);
+        } else {
+            UNTIL_POLL.set(0);
+            ATTENTION.set(left);
+        }
+        next
+    }))
+}
+// ANCHOR_END: attend
 
 /// A tasklet's body returned: mark it dead, and keep its `Task` and stack
 /// for the next `spawn` (or give the stack back to its pool).
@@ -1264,14 +1368,6 @@ fn poll() -> Result<Idle, Box<dyn Any + Send>> {
         hook.poll();
         Idle::Woke
     })
-}
-
-/// How many tasklets the dispatcher resumes between two polls.
-const POLL_EVERY: u32 = 64;
-
-thread_local! {
-    /// Resumes left until the next poll.
-    static UNTIL_POLL: Cell<u32> = const { Cell::new(POLL_EVERY) };
 }
 
 fn call_hook(call: impl FnOnce(&mut dyn IdleHook) -> Idle) -> Result<Idle, Box<dyn Any + Send>> {

@@ -41,6 +41,8 @@ pub enum Event {
 /// record). Recording costs a branch per event while it is off.
 pub fn start() {
     with_core(|core| core.trace = Some(Vec::new()));
+    // The dispatcher records each resume on its out-of-line path.
+    crate::scheduler::attention_now();
 }
 
 /// Stops recording and returns what was recorded (nothing if recording was

@@ -11,7 +11,9 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use crate::scheduler::{Switch, Task, current_task, current_yielder, suspend, with_core};
+use crate::scheduler::{
+    Switch, Task, attention_now, current_task, current_yielder, suspend, with_core,
+};
 
 thread_local! {
     /// Switch points left in the running tasklet's turn.
@@ -24,6 +26,8 @@ thread_local! {
 pub(crate) fn set_turn_budget(budget: u64) {
     PER_TURN.set(budget);
     LEFT.set(budget);
+    // While it watches, the dispatcher gives each turn its budget.
+    attention_now();
     // A budget spent inside `atomic` under an earlier watchdog is not this
     // one's to act on.
     with_core(|core| {
@@ -34,8 +38,12 @@ pub(crate) fn set_turn_budget(budget: u64) {
     });
 }
 
+/// Whether a watchdog is on (inside `run_watchdog`).
+pub(crate) fn watching() -> bool {
+    PER_TURN.get() != u64::MAX
+}
+
 /// The dispatcher resumes a tasklet: a new turn, a full budget.
-#[inline(always)]
 pub(crate) fn new_turn() {
     LEFT.set(PER_TURN.get());
 }
@@ -76,8 +84,7 @@ fn budget_spent() {
 /// `run_watchdog`.
 fn interrupt() {
     let yielder = current_yielder();
-    let watched = PER_TURN.get() != u64::MAX;
-    if !watched || yielder.is_null() || std::thread::panicking() {
+    if !watching() || yielder.is_null() || std::thread::panicking() {
         return;
     }
     // SAFETY: `yielder` is the running tasklet's (read just now), alive

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::rc::Rc;
 
-use ch02_scheduler::{Deadlock, Error, Unparker, WaitOn, Wake, park, schedule, switch_point};
+use ch02_scheduler::{Deadlock, Error, Unparker, WaitOn, Wake, park, switch_point};
 
 /// Who runs first when a sender and a receiver meet (rule 10).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -324,8 +324,7 @@ impl<T> Channel<T> {
     /// the end of the run queue (rule 10).
     fn wake(partner: &Unparker, partner_first: bool) {
         if partner_first {
-            partner.unpark_next(DELIVERED);
-            schedule();
+            partner.hand_off(DELIVERED);
         } else {
             partner.unpark(DELIVERED);
         }
