@@ -1374,8 +1374,11 @@ fn call_hook(call: impl FnOnce(&mut dyn IdleHook) -> Idle) -> Result<Idle, Box<d
     // The hook runs as main: no tasklet is running (rule 19).
     set_running(std::ptr::null());
     let hook = with_core(|core| {
-        core.make_main_current();
-        core.idle.take()
+        let hook = core.idle.take();
+        if hook.is_some() {
+            core.make_main_current();
+        }
+        hook
     });
     let Some(mut hook) = hook else {
         return Ok(Idle::Nothing);
