@@ -41,9 +41,10 @@ RATIOS = [
     ("schedule() / raw resume+suspend", "switch/schedule", "switch/raw_resume_suspend", ("<=", 2.5)),
     ("bare trampoline / raw resume+suspend", "switch/trampoline", "switch/raw_resume_suspend", None),
     ("bare dispatcher / raw resume+suspend", "switch/bare_dispatcher", "switch/raw_resume_suspend", None),
-    ("schedule() / bare dispatcher", "switch/schedule", "switch/bare_dispatcher", None),
+    ("schedule() / bare dispatcher", "switch/schedule", "switch/bare_dispatcher", ("<=", 1.25)),
     ("thread spawn+join / tasklet spawn+run", "spawn_and_run/thread", "spawn_and_run/tasklet", (">=", 1000)),
     ("thread spawn+join / bare coroutine spawn+run", "spawn_and_run/thread", "spawn_and_run/bare_coroutine", None),
+    ("tasklet spawn+run / bare coroutine spawn+run", "spawn_and_run/tasklet", "spawn_and_run/bare_coroutine", ("<=", 2)),
     ("fresh DefaultStack / pooled stack reused", "stack/fresh_default_stack", "stack/pooled_reuse", None),
     ("channel ping-pong round trip / raw resume+suspend", "channel/ping_pong", "channel/raw_resume_suspend", ("<=", 16)),
     ("bare ping-pong / raw resume+suspend", "channel/bare_ping_pong", "channel/raw_resume_suspend", None),
@@ -93,21 +94,24 @@ def ratio(num: str, den: str) -> tuple[float, float, float, int] | None:
     return median(ratios), min(ratios), max(ratios), len(ratios)
 
 
-def ratio_table(rows: list[tuple[str, str, str]], digits: int) -> str:
+def ratio_table(rows: list[tuple], digits: int) -> str:
     """Ratios as the book quotes them: (what, numerator, denominator) each,
-    with the median over the repeated runs and the lowest and highest."""
-    measured = [(what, ratio(num, den)) for what, num, den in rows]
-    missing = [what for what, r in measured if r is None]
+    optionally with its own number of digits, with the median over the
+    repeated runs and the lowest and highest."""
+    measured = [(row[0], ratio(row[1], row[2]), row[3] if len(row) > 3 else digits)
+                for row in rows]
+    missing = [what for what, r, _ in measured if r is None]
     if missing:
         raise SystemExit(f"not measured yet: {', '.join(missing)}; run the benchmarks first")
-    n = max(r[3] for _, r in measured)
-    f = lambda x: f"{x:,.{digits}f}×"
+    n = max(r[3] for _, r, _ in measured)
+    f = lambda x, d: f"{x:,.{d}f}×"
     if n == 1:
         out = ["| ratio | in the last run |", "| --- | ---: |"]
-        out += [f"| {what} | **{f(r[0])}** |" for what, r in measured]
+        out += [f"| {what} | **{f(r[0], d)}** |" for what, r, d in measured]
         return "\n".join(out)
     out = [f"| ratio | median of {n} runs | lowest | highest |", "| --- | ---: | ---: | ---: |"]
-    out += [f"| {what} | **{f(r[0])}** | {f(r[1])} | {f(r[2])} |" for what, r in measured]
+    out += [f"| {what} | **{f(r[0], d)}** | {f(r[1], d)} | {f(r[2], d)} |"
+            for what, r, d in measured]
     out.append("")
     out.append(f"Each run is a process of its own; a ratio divides two figures of the same run, "
                f"and the table's times are medians over the {n} runs.")
@@ -194,7 +198,9 @@ def markdown(folder: Path) -> None:
         + "\n\n" + ratio_table([
             ("thread / tasklet: how many times cheaper a tasklet is to start and finish",
              "spawn_and_run/thread", "spawn_and_run/tasklet"),
-            ("thread / bare coroutine", "spawn_and_run/thread", "spawn_and_run/bare_coroutine")], 0)
+            ("thread / bare coroutine", "spawn_and_run/thread", "spawn_and_run/bare_coroutine"),
+            ("tasklet / bare coroutine: what the scheduler adds to a coroutine's life",
+             "spawn_and_run/tasklet", "spawn_and_run/bare_coroutine", 1)], 0)
         + "\n\n"
         + footer(["cargo bench -p ch02-scheduler --bench scheduler"], repeated=True) + "\n")
     raw, ping_pong = t["channel/raw_resume_suspend"], t["channel/ping_pong"]
