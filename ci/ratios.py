@@ -12,6 +12,7 @@ Run the benchmarks first (by hand; CI only compiles them):
     cargo bench -p ch06-many-cores --bench cores
     python3 ci/ratios.py                  # prints the ratios
     python3 ci/ratios.py --markdown book/measured   # what the book includes
+    python3 ci/ratios.py --profiles book/measured   # after ci/measure's profile runs
 
 `ci/measure` does all of that, and measures the examples the book quotes.
 
@@ -153,6 +154,32 @@ def footer(commands: list[str], repeated: bool = False) -> str:
     return f"*Measured with {cmds}, then `python3 ci/ratios.py`, on {machine()}, {today}.*"
 
 
+def profiles(folder: Path) -> None:
+    """Writes profile.md: the switch benchmarks built with the workspace's
+    release profile and with Cargo's default one, run in turn by ci/measure."""
+    root = CRITERION.parent / "profile-runs"
+    rows = [("`schedule()`", "switch/schedule"), ("bare dispatcher", "switch/bare_dispatcher"),
+            ("raw corosensei resume + suspend", "switch/raw_resume_suspend")]
+    out = ["| benchmark | this workspace's profile | Cargo's default profile | default / ours |",
+           "| --- | ---: | ---: | ---: |"]
+    for what, bench in rows:
+        times = {}
+        for profile in ("workspace", "default"):
+            runs_ = sorted((root / profile).glob("*"))
+            values = [v for v in (estimate(r, bench) for r in runs_) if v is not None]
+            if not values:
+                raise SystemExit(f"not measured yet: {profile} {bench}; run ci/measure")
+            times[profile] = median(values)
+        ours, default = times["workspace"], times["default"]
+        out.append(f"| {what} | {human(ours)} | {human(default)} | {default / ours:.2f}× |")
+    n = len(list((root / "workspace").glob("*")))
+    out.append("")
+    out.append(f"*Medians of {n} runs of `cargo bench -p ch02-scheduler --bench scheduler -- switch` "
+               f"with each profile, in turn (`ci/measure`), on {machine()}, {date.today().isoformat()}. "
+               "Cargo's default: `CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16`.*")
+    (folder / "profile.md").write_text("\n".join(out) + "\n")
+
+
 def markdown(folder: Path) -> None:
     """Writes the figures the book includes, one file per benchmark."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -271,6 +298,9 @@ def markdown(folder: Path) -> None:
 def main() -> int:
     if len(sys.argv) == 3 and sys.argv[1] == "--markdown":
         markdown(Path(sys.argv[2]))
+        return 0
+    if len(sys.argv) == 3 and sys.argv[1] == "--profiles":
+        profiles(Path(sys.argv[2]))
         return 0
     if not CRITERION.exists():
         print("no target/criterion: run the benchmarks first (see this script's docstring)", file=sys.stderr)

@@ -13,6 +13,7 @@ use std::any::Any;
 use std::cell::{Cell, UnsafeCell};
 use std::collections::VecDeque;
 use std::mem::ManuallyDrop;
+use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, UnwindSafe, catch_unwind, resume_unwind};
 use std::rc::Rc;
 
@@ -1136,8 +1137,8 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
     // A partner a channel handed off to (rule 10): it runs next.
     let mut hand_off: Option<Rc<Task>> = None;
     loop {
-        // The one check of the common path: something rare wants doing
-        // (the attention word is zero), or the next tasklet simply runs.
+        // The one test on the common path: the next tasklet simply runs,
+        // unless something rare wants doing (the attention word is zero).
         let attention = ATTENTION.get();
         let next = if attention != 0 {
             ATTENTION.set(attention - 1);
@@ -1146,13 +1147,9 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
             attend(scheduler, hand_off.take()).map_err(Interrupt::HookPanic)?
         };
         let Some(task) = next else {
-            match (idle(), until) {
-                (Ok(Idle::Woke | Idle::TimedOut), _) => continue,
-                (Ok(Idle::Nothing), Until::Idle) => return Ok(()),
-                (Ok(Idle::Nothing), Until::MainsTurn) => {
-                    return Err(Interrupt::Deadlock(deadlock_report()));
-                }
-                (Err(hook_panic), _) => return Err(Interrupt::HookPanic(hook_panic)),
+            match nothing_runnable(until) {
+                ControlFlow::Continue(()) => continue,
+                ControlFlow::Break(outcome) => return outcome,
             }
         };
         // SAFETY: `core.current` keeps the task alive until it is taken back
@@ -1160,26 +1157,15 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
         // the ring, so it is not running.
         let (task, body) = unsafe { (&*task, &mut *(*task).body.get()) };
         let Some(body) = body else {
+            // Main's turn, or a dead tasklet left in the ring.
             set_running(std::ptr::null());
-            if !task.is_main() {
-                // A dead tasklet left in the ring: nothing to run.
-                task.state.set(State::Dead);
-                drop(scheduler.core.with(Core::take_current));
-                continue;
+            if task.is_main() && until == Until::MainsTurn {
+                return Ok(());
             }
-            // Main's turn.
-            match until {
-                Until::MainsTurn => return Ok(()),
-                Until::Idle => {
-                    task.state.set(State::Scheduled);
-                    continue;
-                }
-            }
+            no_body(scheduler, task);
+            continue;
         };
         set_running(task);
-        // The running record stays set while the dispatcher goes on to the
-        // next tasklet, where no user code runs; every path that runs other
-        // code clears it first (the idle hook, main's turn, a retirement).
         match body.resume(task.raising.get()) {
             Step::Yielded(Switch::Requeue) => scheduler.core.with(Core::requeue_current),
             Step::Yielded(Switch::HandOff(partner)) => {
@@ -1188,32 +1174,69 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
             }
             // It placed itself before suspending; the registry keeps it.
             Step::Yielded(Switch::Stay) => drop(scheduler.core.with(Core::take_current)),
-            Step::Yielded(Switch::Interrupted) => {
-                scheduler.core.with(|core| {
-                    let current = core.take_current();
-                    current.state.set(State::Paused);
-                    core.interrupted = Some(current);
-                });
-                set_running(std::ptr::null());
-                return Ok(());
-            }
-            Step::Finished => {
-                retire(task);
-                drop(scheduler.core.with(Core::take_current));
-            }
-            // Killed: the unwinding is over and the tasklet is dead, as
-            // its killer asked; nothing to report.
-            Step::Panicked(payload) if payload.is::<TaskletExit>() => {
-                retire(task);
-                drop(scheduler.core.with(Core::take_current));
-            }
-            Step::Panicked(payload) => {
-                let tasklet = task.describe();
-                retire(task);
-                drop(scheduler.core.with(Core::take_current));
-                return Err(Interrupt::Panic(TaskletPanic::new(tasklet, payload)));
+            other => {
+                if let ControlFlow::Break(outcome) = turn_ended(scheduler, task, other) {
+                    return outcome;
+                }
             }
         }
+    }
+}
+// ANCHOR_END: dispatch
+
+/// The ring is empty: the idle hook waits; if nothing can ever come, `run`
+/// is over, and main, waiting for its turn, is deadlocked.
+fn nothing_runnable(until: Until) -> ControlFlow<Result<(), Interrupt>> {
+    ControlFlow::Break(match (idle(), until) {
+        (Ok(Idle::Woke | Idle::TimedOut), _) => return ControlFlow::Continue(()),
+        (Ok(Idle::Nothing), Until::Idle) => Ok(()),
+        (Ok(Idle::Nothing), Until::MainsTurn) => Err(Interrupt::Deadlock(deadlock_report())),
+        (Err(hook_panic), _) => Err(Interrupt::HookPanic(hook_panic)),
+    })
+}
+
+/// A `Task` without a body came off the ring: main, inside `run`, which
+/// skips its turns; or a tasklet that died meanwhile.
+fn no_body(scheduler: &Scheduler, task: &Task) {
+    if task.is_main() {
+        task.state.set(State::Scheduled);
+    } else {
+        task.state.set(State::Dead);
+        drop(scheduler.core.with(Core::take_current));
+    }
+}
+
+/// A turn that ended otherwise than with a switch: the watchdog
+/// interrupted the tasklet, or it finished, was killed, or panicked.
+/// `Break` says what the dispatcher returns.
+fn turn_ended(
+    scheduler: &Scheduler,
+    task: &Task,
+    step: Step<Switch>,
+) -> ControlFlow<Result<(), Interrupt>> {
+    if let Step::Yielded(Switch::Interrupted) = step {
+        scheduler.core.with(|core| {
+            let current = core.take_current();
+            current.state.set(State::Paused);
+            core.interrupted = Some(current);
+        });
+        set_running(std::ptr::null());
+        return ControlFlow::Break(Ok(()));
+    }
+    // A kill's unwinding ends as its killer asked: nothing to report.
+    let panicked = match step {
+        Step::Panicked(payload) if !payload.is::<TaskletExit>() => Some(payload),
+        _ => None,
+    };
+    // Named before `retire`, after which nothing may keep the record.
+    let tasklet = panicked.is_some().then(|| task.describe());
+    retire(task);
+    drop(scheduler.core.with(Core::take_current));
+    match (panicked, tasklet) {
+        (Some(payload), Some(tasklet)) => {
+            ControlFlow::Break(Err(Interrupt::Panic(TaskletPanic::new(tasklet, payload))))
+        }
+        _ => ControlFlow::Continue(()),
     }
 }
 
@@ -1238,9 +1261,7 @@ impl Core {
         self.ring.push_back(current);
     }
 }
-// ANCHOR_END: dispatch
 
-// ANCHOR: attend
 thread_local! {
     /// The attention word: how many resumes the dispatcher makes before it
     /// must look at something rare. Zero sends the next resume to
@@ -1264,47 +1285,38 @@ pub(crate) fn attention_now() {
     ATTENTION.set(0);
 }
 
-/// The dispatcher's rare work, out of line: a poll of the idle hook when
-/// one is due, then the next tasklet with what a trace, the watchdog and a
-/// long ring want done for it. Sets the attention word again: zero while
-/// any of those needs every resume, otherwise the resumes left before
-/// the next poll.
+// ANCHOR: attend
+/// The dispatcher's rare work, out of line: poll the idle hook when it is
+/// due, then make the next tasklet current and do what a trace, the
+/// watchdog and a long ring want done for it. Sets the attention word
+/// again: zero while any of those wants every resume, otherwise the
+/// resumes left before the next poll.
 #[cold]
 #[inline(never)]
 fn attend(
     scheduler: &Scheduler,
-    hand_off: Option<Rc<Task>>,
+    mut hand_off: Option<Rc<Task>>,
 ) -> Result<Option<*const Task>, Box<dyn Any + Send>> {
     let until_poll = UNTIL_POLL.get();
-    let poll_due = until_poll == 0;
-    let left = if poll_due { POLL_EVERY } else { until_poll - 1 };
-    // Counted already, should the hook panic and the dispatcher return.
-    UNTIL_POLL.set(left);
-    let hand_off = match hand_off {
-        // The hook may wake tasklets to the front of the ring: the partner
-        // handed off to goes there first, where `unpark_next` would have
-        // put it, so that the order is the same as without a hand-off.
-        Some(partner) if poll_due => {
+    let left = until_poll.checked_sub(1).unwrap_or(POLL_EVERY);
+    UNTIL_POLL.set(left); // counted, even if the hook panics
+    if until_poll == 0 {
+        // The hook may wake tasklets to the front of the ring: a partner
+        // handed off to goes there first, as `unpark_next` would put it.
+        if let Some(partner) = hand_off.take() {
             scheduler.core.with(|core| core.ring.push_front(partner));
-            None
         }
-        other => other,
-    };
-    if poll_due {
         poll()?;
     }
     let watched = watchdog::watching();
     Ok(scheduler.core.with(|core| {
         let next = core.make_next(hand_off);
-        if let Some(next) = next {
+        if let (Some(trace), Some(task)) = (&mut core.trace, next) {
             // SAFETY: `core.current` holds the record just made current.
-            let id = unsafe { (*next).id };
-            if let Some(trace) = &mut core.trace {
-                trace.push(crate::trace::Event::Run(id));
-            }
+            trace.push(crate::trace::Event::Run(unsafe { (*task).id }));
         }
-        // In a long ring, the tasklet after this one is far from the
-        // caches by now: start loading it while this one runs.
+        // In a long ring, the tasklet after this one has left the caches
+        // by now: start loading it while this one runs.
         let long_ring = core.ring.len() >= PREFETCH_RING;
         if long_ring && let Some(after) = core.ring.front() {
             after.prefetch();
@@ -1312,13 +1324,11 @@ fn attend(
         if watched {
             watchdog::new_turn();
         }
-        let every_resume = long_ring || watched || core.trace.is_some();
-        if every_resume {
-            UNTIL_POLL.set(left);
+        if long_ring || watched || core.trace.is_some() {
             ATTENTION.set(0);
         } else {
-            UNTIL_POLL.set(0);
             ATTENTION.set(left);
+            UNTIL_POLL.set(0);
         }
         next
     }))
