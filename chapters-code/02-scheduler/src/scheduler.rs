@@ -1117,7 +1117,6 @@ enum Interrupt {
     Deadlock(Deadlock),
 }
 
-// ANCHOR: dispatch
 /// Resumes tasklets from the front of the ring until main's turn.
 fn dispatch(until: Until) -> Result<(), Interrupt> {
     SCHEDULER.with(|scheduler| dispatch_on(scheduler, until))
@@ -1133,6 +1132,7 @@ pub(crate) enum Until {
     Idle,
 }
 
+// ANCHOR: dispatch
 fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
     // A partner a channel handed off to (rule 10): it runs next.
     let mut hand_off: Option<Rc<Task>> = None;
