@@ -29,7 +29,10 @@ fn main() {
     run().unwrap(); // every tasklet runs until it parks
     let took = start.elapsed();
     let parked = resident_bytes();
-    println!("{n} tasklets spawned and parked in {:.2} s", took.as_secs_f64());
+    println!(
+        "{n} tasklets spawned and parked in {:.2} s",
+        took.as_secs_f64()
+    );
     println!(
         "resident memory: {:.1} MiB more, {:.0} bytes per parked tasklet",
         (parked - before) as f64 / (1 << 20) as f64,

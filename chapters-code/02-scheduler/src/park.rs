@@ -129,14 +129,22 @@ impl Unparker {
             && self.task.state.get() == State::Blocked
     }
 
-    /// Hints that this tasklet will run soon: the processor starts loading
-    /// its record and the top of its stack, so that resuming it does not
-    /// wait for memory. With thousands of tasklets, those are far from the
-    /// caches by the time each one's turn comes; a channel calls this for
-    /// the waiter behind the one it serves. Only a hint: on processors
-    /// other than x86-64 it does nothing.
-    pub fn prefetch(&self) {
-        self.task.prefetch();
+    /// Hints that this tasklet will run after the next one: the processor
+    /// starts loading its record. With thousands of tasklets, records and
+    /// stacks are far from the caches by the time each one's turn comes; a
+    /// channel calls this for the waiter it will serve after the next, and
+    /// [`prefetch_stack`](Unparker::prefetch_stack) for the next. Only a
+    /// hint: on processors other than x86-64 it does nothing.
+    pub fn prefetch_record(&self) {
+        self.task.prefetch_record();
+    }
+
+    /// Hints that this tasklet will run next: the processor starts loading
+    /// the top of its stack. Where the stack lies is in its record, so call
+    /// [`prefetch_record`](Unparker::prefetch_record) for it one step
+    /// earlier, or this waits for the record.
+    pub fn prefetch_stack(&self) {
+        self.task.prefetch_stack();
     }
 
     /// The tasklet this unparker wakes.

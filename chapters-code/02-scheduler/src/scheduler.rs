@@ -175,28 +175,41 @@ impl Task {
         self.id == MAIN_ID
     }
 
-    /// Asks the processor to start loading what resuming this tasklet
-    /// will touch first: its record, and the top page of its stack.
-    pub(crate) fn prefetch(&self) {
+    /// Asks the processor to start loading this tasklet's record: the
+    /// first step of a prefetch two tasklets ahead.
+    pub(crate) fn prefetch_record(&self) {
         #[cfg(target_arch = "x86_64")]
         {
             use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
             let record: *const Task = self;
-            // Main runs on the thread's own stack, whose top it does not
-            // record (zero): its stack is hot anyway.
-            let stack = if self.stack.top == 0 {
-                0
-            } else {
-                PREFETCH_STACK
-            };
             // SAFETY: SSE is part of every x86_64 processor, and a prefetch
             // is only a hint: it never faults, whatever the address.
             unsafe {
                 for line in (0..size_of::<Task>()).step_by(64) {
                     _mm_prefetch::<_MM_HINT_T0>(record.cast::<i8>().wrapping_add(line));
                 }
-                for line in (64..=stack).step_by(64) {
-                    _mm_prefetch::<_MM_HINT_T0>(self.stack.top.wrapping_sub(line) as *const i8);
+            }
+        }
+    }
+
+    /// Asks the processor to start loading the top of this tasklet's
+    /// stack: the second step, one tasklet ahead. Where the stack lies is
+    /// in the record, which the first step should have brought in by now;
+    /// otherwise this waits for it.
+    pub(crate) fn prefetch_stack(&self) {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            // Main runs on the thread's own stack, whose top it does not
+            // record (zero): its stack is hot anyway.
+            let top = self.stack.top;
+            if top == 0 {
+                return;
+            }
+            // SAFETY: as above: a hint, which never faults.
+            unsafe {
+                for line in (64..=PREFETCH_STACK).step_by(64) {
+                    _mm_prefetch::<_MM_HINT_T0>(top.wrapping_sub(line) as *const i8);
                 }
             }
         }
@@ -1315,11 +1328,13 @@ fn attend(
             // SAFETY: `core.current` holds the record just made current.
             trace.push(crate::trace::Event::Run(unsafe { (*task).id }));
         }
-        // In a long ring, the tasklet after this one has left the caches
-        // by now: start loading it while this one runs.
+        // In a long ring, the next tasklets have left the caches by now:
+        // start loading them while this one runs, in two steps, since
+        // where a stack lies is in the record.
         let long_ring = core.ring.len() >= PREFETCH_RING;
-        if long_ring && let Some(after) = core.ring.front() {
-            after.prefetch();
+        if long_ring {
+            core.ring[0].prefetch_stack();
+            core.ring[1].prefetch_record();
         }
         if watched {
             watchdog::new_turn();
