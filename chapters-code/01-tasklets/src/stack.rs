@@ -316,9 +316,26 @@ impl PooledStack {
         self.limit + self.pool.borrow().guard_size
     }
 
-    /// Usable bytes: the size of the pool it came from.
+    /// Usable bytes: the size of the pool it came from, less what
+    /// [`reserve_top`](PooledStack::reserve_top) set aside.
     pub fn size(&self) -> usize {
         self.top() - self.usable_bottom()
+    }
+
+    /// Sets aside the top `bytes` of the stack (rounded up to 64) for the
+    /// owner's own use, such as a record kept with the stack: a coroutine
+    /// on it starts below them. Returns where they begin (64-aligned), or
+    /// `None`, changing nothing, if what is left would be smaller than
+    /// corosensei's minimum. The memory is the owner's as long as this
+    /// `PooledStack` is; the pool gives the whole stack out again later.
+    pub fn reserve_top(&mut self, bytes: usize) -> Option<usize> {
+        let start = self.base.checked_sub(bytes)? & !63;
+        let left = start.checked_sub(self.usable_bottom())?;
+        if left < corosensei::stack::MIN_STACK_SIZE {
+            return None;
+        }
+        self.base = start;
+        Some(start)
     }
 }
 
@@ -337,8 +354,9 @@ impl Drop for PooledStack {
 // SAFETY: `limit..base` lies inside a slab that stays mapped while any
 // `PooledStack` holds the pool (`Rc`); the lowest page of that range is a
 // guard page (installed by `Pool::carve` before the stack is handed out), the
-// rest is readable and writable, at least `MIN_STACK_SIZE` bytes, and both
-// ends are page-aligned, hence aligned to `STACK_ALIGNMENT`. A stack is handed
+// rest is readable and writable, at least `MIN_STACK_SIZE` bytes (which
+// `reserve_top` keeps), and both ends are aligned to 64 at least (pages, or
+// `reserve_top`'s rounding), hence to `STACK_ALIGNMENT`. A stack is handed
 // out to one owner at a time: it is on the free list only after its
 // `PooledStack` was dropped.
 unsafe impl Stack for PooledStack {
@@ -371,9 +389,19 @@ mod sys {
     const MADV_GUARD_INSTALL: libc::c_int = 102;
 
     pub(super) fn page_size() -> usize {
-        // SAFETY: sysconf has no preconditions.
-        let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-        usize::try_from(size).expect("the page size is positive")
+        // Asked once: `sysconf` is a call into libc, and the answer never
+        // changes.
+        static PAGE: AtomicUsize = AtomicUsize::new(0);
+        match PAGE.load(Ordering::Relaxed) {
+            0 => {
+                // SAFETY: sysconf has no preconditions.
+                let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+                let size = usize::try_from(size).expect("the page size is positive");
+                PAGE.store(size, Ordering::Relaxed);
+                size
+            }
+            size => size,
+        }
     }
 
     /// The kernel's limit on mappings per process, read once.
@@ -648,6 +676,28 @@ mod tests {
             assert_eq!(sys::readable(stack.guard_start()), Some(false));
             assert_eq!(sys::readable(stack.usable_bottom()), Some(true));
         }
+    }
+
+    #[test]
+    fn the_top_of_a_stack_can_be_set_aside_but_not_below_the_minimum() {
+        let pool = StackPool::new(16 * 1024);
+        let mut stack = pool.get().unwrap();
+        let top = stack.top();
+        let at = stack.reserve_top(200).unwrap();
+        assert_eq!(at, top - 256, "rounded to 64 bytes");
+        assert_eq!((stack.top(), stack.size()), (at, 16 * 1024 - 256));
+        assert_eq!(
+            stack.reserve_top(16 * 1024),
+            None,
+            "too little would be left"
+        );
+        assert_eq!(stack.top(), at, "a refusal changes nothing");
+        drop(stack);
+        assert_eq!(
+            pool.get().unwrap().top(),
+            top,
+            "the pool hands out the whole stack again"
+        );
     }
 
     #[test]

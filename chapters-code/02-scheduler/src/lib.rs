@@ -31,6 +31,7 @@ pub mod hackysack;
 pub mod idle;
 pub mod park;
 pub mod scheduler;
+mod task_ref;
 pub mod tasklet;
 pub mod trace;
 pub mod watchdog;

@@ -8,12 +8,10 @@
 //! exactly once, and a source that finds a stale unparker simply drops it.
 
 use std::fmt;
-use std::rc::Rc;
 
 use crate::error::Error;
-use crate::scheduler::{
-    Switch, Task, Until, current_for_park, hand_off, main_wait, suspend, with_core,
-};
+use crate::scheduler::{Switch, Until, current_for_park, hand_off, main_wait, suspend, with_core};
+use crate::task_ref::TaskRef;
 use crate::tasklet::{State, Tasklet};
 use crate::trace::Event;
 
@@ -60,7 +58,7 @@ impl fmt::Display for WaitOn {
 /// `false`.
 #[derive(Clone)]
 pub struct Unparker {
-    task: Rc<Task>,
+    task: TaskRef,
     generation: u64,
 }
 
@@ -69,7 +67,7 @@ impl Unparker {
     /// Wakes the tasklet, at the end of the run queue, if this park of it is
     /// still waiting. Returns whether it did.
     pub fn unpark(&self, wake: Wake) -> bool {
-        self.wake_into(wake, |ring, task| ring.push_back(Rc::clone(task)))
+        self.wake_into(wake, |ring, task| ring.push_back(TaskRef::clone(task)))
     }
     // ANCHOR_END: unpark
 
@@ -77,7 +75,7 @@ impl Unparker {
     /// of the run queue, to run as soon as the current tasklet yields. For
     /// hand-overs such as a channel preferring its receiver (chapter 3).
     pub fn unpark_next(&self, wake: Wake) -> bool {
-        self.wake_into(wake, |ring, task| ring.push_front(Rc::clone(task)))
+        self.wake_into(wake, |ring, task| ring.push_front(TaskRef::clone(task)))
     }
 
     // ANCHOR: hand_off
@@ -91,7 +89,7 @@ impl Unparker {
         if !self.wake_into(wake, |_, _| {}) {
             return false;
         }
-        hand_off(Rc::clone(&self.task));
+        hand_off(TaskRef::clone(&self.task));
         true
     }
     // ANCHOR_END: hand_off
@@ -99,7 +97,7 @@ impl Unparker {
     fn wake_into(
         &self,
         wake: Wake,
-        place: impl FnOnce(&mut std::collections::VecDeque<Rc<Task>>, &Rc<Task>),
+        place: impl FnOnce(&mut std::collections::VecDeque<TaskRef>, &TaskRef),
     ) -> bool {
         if !self.is_waiting() {
             return false;
@@ -129,27 +127,19 @@ impl Unparker {
             && self.task.state.get() == State::Blocked
     }
 
-    /// Hints that this tasklet will run after the next one: the processor
-    /// starts loading its record. With thousands of tasklets, records and
-    /// stacks are far from the caches by the time each one's turn comes; a
-    /// channel calls this for the waiter it will serve after the next, and
-    /// [`prefetch_stack`](Unparker::prefetch_stack) for the next. Only a
-    /// hint: on processors other than x86-64 it does nothing.
-    pub fn prefetch_record(&self) {
-        self.task.prefetch_record();
-    }
-
-    /// Hints that this tasklet will run next: the processor starts loading
-    /// the top of its stack. Where the stack lies is in its record, so call
-    /// [`prefetch_record`](Unparker::prefetch_record) for it one step
-    /// earlier, or this waits for the record.
-    pub fn prefetch_stack(&self) {
-        self.task.prefetch_stack();
+    /// Hints that this tasklet will run soon: the processor starts loading
+    /// its record and the top of its stack, so that resuming it does not
+    /// wait for memory. With thousands of tasklets, those are far from the
+    /// caches by the time each one's turn comes; a channel calls this for
+    /// the waiter behind the one it serves. Only a hint: on processors
+    /// other than x86-64 it does nothing.
+    pub fn prefetch(&self) {
+        self.task.prefetch();
     }
 
     /// The tasklet this unparker wakes.
     pub fn tasklet(&self) -> Tasklet {
-        Tasklet::from_task(Rc::clone(&self.task))
+        Tasklet::from_task(TaskRef::clone(&self.task))
     }
 }
 
@@ -157,7 +147,7 @@ impl Unparker {
 /// tasklet.
 impl PartialEq for Unparker {
     fn eq(&self, other: &Unparker) -> bool {
-        Rc::ptr_eq(&self.task, &other.task) && self.generation == other.generation
+        TaskRef::ptr_eq(&self.task, &other.task) && self.generation == other.generation
     }
 }
 
@@ -201,7 +191,7 @@ pub fn park(on: WaitOn, register: impl FnOnce(Unparker)) -> Result<Wake, Error> 
     // If `register` panics, the tasklet is running again, not blocked.
     let guard = Unblock(&task);
     register(Unparker {
-        task: Rc::clone(&task),
+        task: TaskRef::clone(&task),
         generation,
     });
     std::mem::forget(guard);
@@ -222,7 +212,7 @@ pub fn park(on: WaitOn, register: impl FnOnce(Unparker)) -> Result<Wake, Error> 
 // ANCHOR_END: park
 
 /// Undoes a park whose registration panicked.
-struct Unblock<'a>(&'a Rc<Task>);
+struct Unblock<'a>(&'a TaskRef);
 
 impl Drop for Unblock<'_> {
     fn drop(&mut self) {
@@ -231,7 +221,7 @@ impl Drop for Unblock<'_> {
         task.waiting_on.set(None);
         if task.state.get() == State::Scheduled {
             // Already unparked by `register` before it panicked.
-            with_core(|core| core.ring.retain(|t| !Rc::ptr_eq(t, task)));
+            with_core(|core| core.ring.retain(|t| !TaskRef::ptr_eq(t, task)));
         }
         task.state.set(State::Current);
     }

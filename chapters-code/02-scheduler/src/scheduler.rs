@@ -24,6 +24,7 @@ use crate::altstack::AltStack;
 use crate::error::{BlockedTasklet, Deadlock, Error, TaskletExit, TaskletPanic};
 use crate::idle::{Idle, IdleHook};
 use crate::park::{WaitOn, Wake};
+use crate::task_ref::{Home, TaskRef};
 
 use crate::tasklet::{State, Tasklet, TaskletInfo};
 use crate::watchdog;
@@ -74,7 +75,7 @@ pub(crate) enum Switch {
     /// anyone queued (a channel's hand-off, rule 10): what `unpark_next`
     /// and `schedule` do together, without the partner passing through
     /// the ring.
-    HandOff(Rc<Task>),
+    HandOff(TaskRef),
     /// I am placed already: parked, paused, or put in the ring by
     /// `Tasklet::run`.
     Stay,
@@ -83,7 +84,7 @@ pub(crate) enum Switch {
     Interrupted,
 }
 
-/// Everything the scheduler knows about one tasklet. Shared by `Rc`: the
+/// Everything the scheduler knows about one tasklet. Shared by counted references (`TaskRef`): the
 /// ring, the handles and whoever may wake it hold it.
 pub(crate) struct Task {
     pub(crate) id: TaskletId,
@@ -119,6 +120,14 @@ pub(crate) struct Task {
     /// Its budget ran out inside an `atomic` section: it is interrupted when
     /// it leaves the outermost one.
     pub(crate) deferred: Cell<bool>,
+    /// How many [`TaskRef`]s refer to it: the ring, the registry, handles,
+    /// unparkers.
+    pub(crate) refs: Cell<usize>,
+    /// Where the record lives: on the heap, or at the top of its stack.
+    pub(crate) home: Home,
+    /// The stack of a finished tasklet whose record lives in it, kept until
+    /// the record is freed.
+    pub(crate) kept_stack: Cell<Option<PooledStack>>,
 }
 
 /// Where a tasklet's stack lies: `guard..bottom` is its guard page,
@@ -128,6 +137,9 @@ pub(crate) struct StackBounds {
     guard: usize,
     bottom: usize,
     top: usize,
+    /// The size asked for, in whole pages: what the tasklet may use at
+    /// least (it has a little more, the record's room rounded up).
+    size: usize,
 }
 
 impl Task {
@@ -149,67 +161,45 @@ impl Task {
             slot: Cell::new(usize::MAX),
             atomic: Cell::new(0),
             deferred: Cell::new(false),
+            refs: Cell::new(0),
+            home: Home::Heap,
+            kept_stack: Cell::new(None),
         }
     }
 
-    /// Makes this `Task` the record of a new tasklet with `body`, field by
-    /// field (a spare one is rewritten in place, not moved).
-    fn reset(&mut self, body: Body, name: Option<Box<str>>, stack: StackBounds) {
-        self.id = body.id();
-        self.name = name;
-        *self.state.get_mut() = State::Scheduled;
-        *self.body.get_mut() = Some(body);
-        *self.yielder.get_mut() = std::ptr::null();
-        *self.raise.get_mut() = None;
-        *self.raising.get_mut() = false;
-        *self.handles.get_mut() = 0;
-        self.stack = stack;
-        *self.park_generation.get_mut() = 0;
-        *self.wake.get_mut() = None;
-        *self.waiting_on.get_mut() = None;
-        *self.atomic.get_mut() = 0;
-        *self.deferred.get_mut() = false;
+    /// The record of a new tasklet with `body`, to live at the top of its
+    /// stack (`stack`, its bounds).
+    fn new_in_stack(body: Body, name: Option<Box<str>>, stack: StackBounds) -> Task {
+        let mut task = Task::blank(body.id(), name);
+        task.state = Cell::new(State::Scheduled);
+        task.body = UnsafeCell::new(Some(body));
+        task.stack = stack;
+        task.home = Home::Stack;
+        task
     }
 
     pub(crate) fn is_main(&self) -> bool {
         self.id == MAIN_ID
     }
 
-    /// Asks the processor to start loading this tasklet's record: the
-    /// first step of a prefetch two tasklets ahead.
-    pub(crate) fn prefetch_record(&self) {
+    /// Asks the processor to start loading what resuming this tasklet
+    /// will touch first: its record, and the top of its stack, which lies
+    /// just below the record (a heap record's neighbours are loaded for
+    /// nothing). Both addresses follow from the record's, so nothing waits
+    /// for memory here.
+    pub(crate) fn prefetch(&self) {
         #[cfg(target_arch = "x86_64")]
         {
             use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-            let record: *const Task = self;
+            let record = (self as *const Task).cast::<i8>();
             // SAFETY: SSE is part of every x86_64 processor, and a prefetch
             // is only a hint: it never faults, whatever the address.
             unsafe {
                 for line in (0..size_of::<Task>()).step_by(64) {
-                    _mm_prefetch::<_MM_HINT_T0>(record.cast::<i8>().wrapping_add(line));
+                    _mm_prefetch::<_MM_HINT_T0>(record.wrapping_add(line));
                 }
-            }
-        }
-    }
-
-    /// Asks the processor to start loading the top of this tasklet's
-    /// stack: the second step, one tasklet ahead. Where the stack lies is
-    /// in the record, which the first step should have brought in by now;
-    /// otherwise this waits for it.
-    pub(crate) fn prefetch_stack(&self) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-            // Main runs on the thread's own stack, whose top it does not
-            // record (zero): its stack is hot anyway.
-            let top = self.stack.top;
-            if top == 0 {
-                return;
-            }
-            // SAFETY: as above: a hint, which never faults.
-            unsafe {
                 for line in (64..=PREFETCH_STACK).step_by(64) {
-                    _mm_prefetch::<_MM_HINT_T0>(top.wrapping_sub(line) as *const i8);
+                    _mm_prefetch::<_MM_HINT_T0>(record.wrapping_sub(line));
                 }
             }
         }
@@ -246,14 +236,8 @@ impl Task {
     }
 }
 
-/// A dead tasklet's `Task` and stack, kept for the next `spawn`.
-struct Spare {
-    task: Rc<Task>,
-    stack: PooledStack,
-}
-
-/// How many dead tasklets' `Task`s a thread keeps for reuse.
-const SPARE_TASKS: usize = 64;
+/// What a stack is made larger by, for its tasklet's record at its top.
+const RECORD_ROOM: usize = size_of::<Task>().next_multiple_of(64);
 
 /// How many bytes at the top of a tasklet's stack `prefetch` asks for.
 const PREFETCH_STACK: usize = 1536;
@@ -270,19 +254,17 @@ pub(crate) const MAIN_ID: TaskletId = TaskletId(0);
 pub(crate) struct Core {
     /// The running tasklet; `None` until the scheduler is first used, when
     /// it is main.
-    current: Option<Rc<Task>>,
-    main: Option<Rc<Task>>,
+    current: Option<TaskRef>,
+    main: Option<TaskRef>,
     /// Runnable tasklets in the order they will run; the current one is not
     /// in it.
-    pub(crate) ring: VecDeque<Rc<Task>>,
+    pub(crate) ring: VecDeque<TaskRef>,
     /// Every tasklet that has a body (new, runnable, blocked or paused), so
     /// that a deadlock report can list the blocked ones and a dying thread
     /// can unwind them all.
-    pub(crate) live: Slab<Rc<Task>>,
-    pools: Vec<StackPool>,
-    /// Dead tasklets' `Task`s with their stacks, for `spawn` to reuse once
-    /// nothing else refers to them.
-    spare: Vec<Spare>,
+    pub(crate) live: Slab<TaskRef>,
+    /// Stack pools, by the stack size tasklets asked for.
+    pools: Vec<(usize, StackPool)>,
     idle: Option<Box<dyn IdleHook>>,
     /// True while the idle hook runs: it may unpark, but not switch.
     in_idle_hook: bool,
@@ -291,7 +273,7 @@ pub(crate) struct Core {
     /// The events recorded since `trace::start`, if recording.
     pub(crate) trace: Option<Vec<crate::trace::Event>>,
     /// The tasklet the watchdog interrupted, for `run_watchdog` to return.
-    pub(crate) interrupted: Option<Rc<Task>>,
+    pub(crate) interrupted: Option<TaskRef>,
     /// A tasklet's panic that main's next scheduler call re-raises: it came
     /// after main had been woken, and that wake must not be lost.
     pending_panic: Option<Interrupt>,
@@ -366,7 +348,6 @@ thread_local! {
                 ring: VecDeque::new(),
                 live: Slab::new(),
                 pools: Vec::new(),
-                spare: Vec::new(),
                 idle: None,
                 in_idle_hook: false,
                 main_in_run: false,
@@ -384,21 +365,21 @@ thread_local! {
 
 impl Core {
     /// The main tasklet, created on first use.
-    pub(crate) fn main(&mut self) -> Rc<Task> {
-        Rc::clone(self.main_ref())
+    pub(crate) fn main(&mut self) -> TaskRef {
+        TaskRef::clone(self.main_ref())
     }
 
-    fn main_ref(&mut self) -> &Rc<Task> {
+    fn main_ref(&mut self) -> &TaskRef {
         self.main.get_or_insert_with(|| {
             let main = Task::blank(MAIN_ID, Some("main".into()));
             main.state.set(State::Current);
-            Rc::new(main)
+            TaskRef::boxed(main)
         })
     }
 
     /// The running tasklet.
     #[inline(always)]
-    pub(crate) fn current(&mut self) -> &Rc<Task> {
+    pub(crate) fn current(&mut self) -> &TaskRef {
         if self.current.is_none() {
             self.current = Some(self.main());
         }
@@ -407,7 +388,7 @@ impl Core {
 
     /// Moves the running tasklet out, during a switch.
     #[inline(always)]
-    pub(crate) fn take_current(&mut self) -> Rc<Task> {
+    pub(crate) fn take_current(&mut self) -> TaskRef {
         match self.current.take() {
             Some(current) => current,
             None => self.main(),
@@ -422,7 +403,7 @@ impl Core {
     }
 
     #[inline(always)]
-    pub(crate) fn set_current(&mut self, task: Rc<Task>) {
+    pub(crate) fn set_current(&mut self, task: TaskRef) {
         self.current = Some(task);
     }
 }
@@ -436,7 +417,7 @@ pub(crate) fn with_core<R>(f: impl FnOnce(&mut Core) -> R) -> R {
     unsafe { &*scheduler }.core.with(f)
 }
 
-pub(crate) fn main_task() -> Rc<Task> {
+pub(crate) fn main_task() -> TaskRef {
     with_core(Core::main)
 }
 
@@ -486,8 +467,8 @@ fn kill_all() {
     // A signal stack, so that an overflow during a kill is still named.
     let _altstack = AltStack::lend();
     for _ in 0..EXIT_KILLS {
-        let mut alive: Vec<Rc<Task>> =
-            with_core(|core| core.live.iter().map(|(_, t)| Rc::clone(t)).collect());
+        let mut alive: Vec<TaskRef> =
+            with_core(|core| core.live.iter().map(|(_, t)| TaskRef::clone(t)).collect());
         if alive.is_empty() {
             return;
         }
@@ -532,10 +513,7 @@ fn free_the_rest() {
         core.torn_down = true;
         let idle = core.idle.take();
         let ring = std::mem::take(&mut core.ring);
-        let owned = (
-            std::mem::take(&mut core.pools),
-            std::mem::take(&mut core.spare),
-        );
+        let owned = std::mem::take(&mut core.pools);
         (idle, ring, owned, core.current.take(), core.main.take())
     });
     drop(rest);
@@ -605,30 +583,23 @@ impl Builder {
         if size > MAX_STACK_SIZE {
             return Err(Error::Stack(StackError::TooLarge { requested: size }));
         }
-        // A dead tasklet's `Task` and stack that nothing refers to any more
-        // are reused as they are: no allocation, no trip to the stack pool.
-        let (stack, spare) = with_core(|core| {
+        // A stack from the pool (a dead tasklet's, usually), with room at
+        // its top for the record: the two are one unit.
+        let stack = with_core(|core| {
             if core.exiting {
                 return Err(exiting());
             }
-            Ok(match core.spare.pop() {
-                Some(Spare { task, stack })
-                    if stack.size() == size || stack.size() == StackPool::rounded_size(size) =>
-                {
-                    (Ok(stack), Some(task))
-                }
-                other => (core.stack(size), other.map(|spare| spare.task)),
-            })
+            core.stack(size).map_err(Error::Stack)
         })?;
-        let stack = stack.map_err(Error::Stack)?;
-        let bounds = StackBounds {
-            guard: stack.guard_start(),
-            bottom: stack.usable_bottom(),
-            top: stack.top(),
-        };
         let name = self.name.map(String::into_boxed_str);
-        let body = move |me: *const Task| {
-            Body::with_stack(stack, move |yielder, unwinding| {
+        let task = TaskRef::in_stack(stack, |me, stack| {
+            let bounds = StackBounds {
+                guard: stack.guard_start(),
+                bottom: stack.usable_bottom(),
+                top: stack.top(),
+                size: StackPool::rounded_size(size),
+            };
+            let body = Body::with_stack(stack, move |yielder, unwinding| {
                 // SAFETY: `me` points to this tasklet's `Task`, which is
                 // built by the time its body first runs (a tasklet runs only
                 // once spawned), and which the registry of live tasklets
@@ -639,24 +610,13 @@ impl Builder {
                     unwind();
                 }
                 f()
-            })
-        };
-        let task = match spare.filter(|t| Rc::strong_count(t) == 1 && Rc::weak_count(t) == 0) {
-            Some(mut task) => {
-                let me = Rc::as_ptr(&task);
-                let fresh = Rc::get_mut(&mut task).expect("nothing else refers to it");
-                fresh.reset(body(me), name, bounds);
-                task
-            }
-            None => Rc::new_cyclic(|me: &std::rc::Weak<Task>| {
-                let mut task = Task::blank(MAIN_ID, None);
-                task.reset(body(me.as_ptr()), name, bounds);
-                task
-            }),
-        };
+            });
+            Task::new_in_stack(body, name, bounds)
+        })
+        .expect("a stack has room for a record above its minimum");
         with_core(|core| {
-            task.slot.set(core.live.insert(Rc::clone(&task)));
-            core.ring.push_back(Rc::clone(&task));
+            task.slot.set(core.live.insert(TaskRef::clone(&task)));
+            core.ring.push_back(TaskRef::clone(&task));
         });
         Ok(Tasklet::from_task(task))
     }
@@ -664,17 +624,16 @@ impl Builder {
 }
 
 impl Core {
-    /// A stack of `size` bytes from this thread's pool for that size.
+    /// A stack for a tasklet that asked for `size` bytes, with room for
+    /// its record, from this thread's pool for that size.
     fn stack(&mut self, size: usize) -> Result<PooledStack, StackError> {
-        // Pools are keyed by the size they really hand out (whole pages).
-        let found = self.pools.iter().find(|p| p.stack_size() == size);
-        let rounded = || StackPool::rounded_size(size);
-        match found.or_else(|| self.pools.iter().find(|p| p.stack_size() == rounded())) {
-            Some(pool) => pool.get(),
+        // Pools are keyed by the size asked for: one comparison per pool.
+        match self.pools.iter().find(|(asked, _)| *asked == size) {
+            Some((_, pool)) => pool.get(),
             None => {
-                let pool = StackPool::new(size);
+                let pool = StackPool::new(size + RECORD_ROOM);
                 let stack = pool.get();
-                self.pools.push(pool);
+                self.pools.push((size, pool));
                 stack
             }
         }
@@ -684,12 +643,12 @@ impl Core {
 /// The current tasklet, about to park on `on`: refused for the idle hook and
 /// for a tasklet that is unwinding.
 #[inline(always)]
-pub(crate) fn current_for_park(on: WaitOn) -> Result<Rc<Task>, Error> {
+pub(crate) fn current_for_park(on: WaitOn) -> Result<TaskRef, Error> {
     if std::thread::panicking() {
         return Err(Error::Unwinding { call: "park" });
     }
     let (current, pending) = with_core(|core| {
-        let current = Rc::clone(core.current());
+        let current = TaskRef::clone(core.current());
         let mut pending = false;
         if current.is_main() {
             if core.in_idle_hook {
@@ -752,7 +711,7 @@ where
     match Builder::new().spawn(f) {
         Ok(t) => t,
         Err(Error::ThreadExiting { .. }) => {
-            Tasklet::from_task(Rc::new(Task::blank(TaskletId::next(), None)))
+            Tasklet::from_task(TaskRef::boxed(Task::blank(TaskletId::next(), None)))
         }
         Err(e) => panic!("{e}"),
     }
@@ -763,8 +722,8 @@ pub fn current() -> Tasklet {
     Tasklet::from_task(current_task())
 }
 
-pub(crate) fn current_task() -> Rc<Task> {
-    with_core(|core| Rc::clone(core.current()))
+pub(crate) fn current_task() -> TaskRef {
+    with_core(|core| TaskRef::clone(core.current()))
 }
 
 /// The thread's main tasklet, from anywhere on the thread (Stackless's
@@ -788,14 +747,14 @@ pub fn main_tasklet() -> Tasklet {
 pub fn schedule_remove() -> Result<(), Error> {
     check_switch("schedule_remove")?;
     let (yielder, replaced) = with_core(|core| {
-        let me = Rc::clone(core.current());
+        let me = TaskRef::clone(core.current());
         me.check_own_stack();
         let mut replaced = None;
         if !me.is_main() && me.handles.get() == 0 {
             replaced = me.raise.replace(Some(Box::new(TaskletExit)));
             me.raising.set(true);
             me.state.set(State::Scheduled);
-            core.ring.push_front(Rc::clone(&me));
+            core.ring.push_front(TaskRef::clone(&me));
         } else {
             me.state.set(State::Paused);
         }
@@ -871,7 +830,7 @@ fn set_running(task: *const Task) {
 /// goes to the end of the ring (rule 10's hand-off). From main, the idle
 /// hook or an unwinding tasklet, `partner` goes first in the ring and
 /// [`schedule`] does what it does there.
-pub(crate) fn hand_off(partner: Rc<Task>) {
+pub(crate) fn hand_off(partner: TaskRef) {
     let running = RUNNING.get();
     if running.is_null() || std::thread::panicking() {
         with_core(|core| core.ring.push_front(partner));
@@ -894,7 +853,8 @@ pub struct RunningStack<'a> {
     pub name: Option<&'a str>,
     /// Its guard page: a fault here is a stack overflow.
     pub guard: std::ops::Range<usize>,
-    /// Usable bytes of its stack.
+    /// The stack size it was given, in whole pages (it may use a little
+    /// more: the room for its record, rounded up).
     pub size: usize,
 }
 
@@ -917,7 +877,7 @@ pub fn with_running_stack<R>(f: impl FnOnce(&RunningStack<'_>) -> R) -> Option<R
         id: task.id,
         name: task.name.as_deref(),
         guard: stack.guard..stack.bottom,
-        size: stack.top - stack.bottom,
+        size: stack.size,
     }))
 }
 // ANCHOR_END: running_stack
@@ -1148,7 +1108,7 @@ pub(crate) enum Until {
 // ANCHOR: dispatch
 fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
     // A partner a channel handed off to (rule 10): it runs next.
-    let mut hand_off: Option<Rc<Task>> = None;
+    let mut hand_off: Option<TaskRef> = None;
     loop {
         // The one test on the common path: the next tasklet simply runs,
         // unless something rare wants doing (the attention word is zero).
@@ -1255,13 +1215,13 @@ fn turn_ended(
 
 impl Core {
     /// Makes the next tasklet the current one: the partner handed off to,
-    /// or the front of the ring. Its `Rc` moves to `current` and back,
+    /// or the front of the ring. Its reference moves to `current` and back,
     /// never cloned.
     #[inline(always)]
-    fn make_next(&mut self, hand_off: Option<Rc<Task>>) -> Option<*const Task> {
+    fn make_next(&mut self, hand_off: Option<TaskRef>) -> Option<*const Task> {
         let next = hand_off.or_else(|| self.ring.pop_front())?;
         next.state.set(State::Current);
-        let task = Rc::as_ptr(&next);
+        let task = TaskRef::as_ptr(&next);
         self.set_current(next);
         Some(task)
     }
@@ -1308,7 +1268,7 @@ pub(crate) fn attention_now() {
 #[inline(never)]
 fn attend(
     scheduler: &Scheduler,
-    mut hand_off: Option<Rc<Task>>,
+    mut hand_off: Option<TaskRef>,
 ) -> Result<Option<*const Task>, Box<dyn Any + Send>> {
     let until_poll = UNTIL_POLL.get();
     let left = until_poll.checked_sub(1).unwrap_or(POLL_EVERY);
@@ -1328,13 +1288,11 @@ fn attend(
             // SAFETY: `core.current` holds the record just made current.
             trace.push(crate::trace::Event::Run(unsafe { (*task).id }));
         }
-        // In a long ring, the next tasklets have left the caches by now:
-        // start loading them while this one runs, in two steps, since
-        // where a stack lies is in the record.
+        // In a long ring, the tasklet after this one has left the caches
+        // by now: start loading it while this one runs.
         let long_ring = core.ring.len() >= PREFETCH_RING;
-        if long_ring {
-            core.ring[0].prefetch_stack();
-            core.ring[1].prefetch_record();
+        if long_ring && let Some(after) = core.ring.front() {
+            after.prefetch();
         }
         if watched {
             watchdog::new_turn();
@@ -1350,29 +1308,24 @@ fn attend(
 }
 // ANCHOR_END: attend
 
-/// A tasklet's body returned: mark it dead, and keep its `Task` and stack
-/// for the next `spawn` (or give the stack back to its pool).
+/// A tasklet's body returned: mark it dead, and leave the registry. Its
+/// stack, which its record lives in, stays with the record until nothing
+/// refers to the tasklet any more; then both go back to the pool as one.
 fn retire(task: &Task) {
     set_running(std::ptr::null());
     task.state.set(State::Dead);
     // SAFETY: the body has finished; nothing runs on it.
     let body = unsafe { (*task.body.get()).take() };
     // A finished body holds nothing of the tasklet's any more but its stack.
-    let stack = body.and_then(Body::into_stack);
-    let leftover = with_core(|core| {
+    task.kept_stack.set(body.and_then(Body::into_stack));
+    let registered = with_core(|core| {
         if let Some(trace) = &mut core.trace {
             trace.push(crate::trace::Event::Exit(task.id));
         }
-        match (core.live.try_remove(task.slot.get()), stack) {
-            (Some(task), Some(stack)) if core.spare.len() < SPARE_TASKS => {
-                core.spare.push(Spare { task, stack });
-                None
-            }
-            other => Some(other),
-        }
+        core.live.try_remove(task.slot.get())
     });
     // Dropped here, outside the scheduler's borrow.
-    drop(leftover);
+    drop(registered);
 }
 
 /// Nothing is runnable: let the idle hook wait for a timer, I/O or another
@@ -1491,16 +1444,16 @@ pub(crate) enum Caller {
 /// Rearranges the ring so that `target` runs next and the caller goes where
 /// `caller` says, then switches.
 pub(crate) fn run_target(
-    target: &Rc<Task>,
+    target: &TaskRef,
     placement: Caller,
     call: &'static str,
 ) -> Result<(), Error> {
     check_switch(call)?;
     let mut replaced = None; // a payload to drop outside the borrow
     let yielder = with_core(|core| {
-        let caller = Rc::clone(core.current());
+        let caller = TaskRef::clone(core.current());
         caller.check_own_stack();
-        if Rc::ptr_eq(&caller, target) {
+        if TaskRef::ptr_eq(&caller, target) {
             return Ok(None);
         }
         // The caller checked the target, but user code may have run since
@@ -1521,12 +1474,12 @@ pub(crate) fn run_target(
             other => other,
         };
         let keep_caller = placement != Caller::Pause;
-        let at = core.ring.iter().position(|t| Rc::ptr_eq(t, target));
+        let at = core.ring.iter().position(|t| TaskRef::ptr_eq(t, target));
         if placement == Caller::Next {
             let queued = at.and_then(|i| core.ring.remove(i));
-            core.ring.push_front(Rc::clone(&caller));
+            core.ring.push_front(TaskRef::clone(&caller));
             core.ring
-                .push_front(queued.unwrap_or_else(|| Rc::clone(target)));
+                .push_front(queued.unwrap_or_else(|| TaskRef::clone(target)));
             target.state.set(State::Scheduled);
             caller.state.set(State::Scheduled);
             return Ok(Some(caller.yielder.get()));
@@ -1540,17 +1493,17 @@ pub(crate) fn run_target(
                 core.ring.pop_front();
                 if keep_caller {
                     let at = core.ring.len() - i;
-                    core.ring.insert(at, Rc::clone(&caller));
+                    core.ring.insert(at, TaskRef::clone(&caller));
                 }
             }
             // A paused target is inserted just before the caller's place.
             None => {
                 if keep_caller {
-                    core.ring.push_front(Rc::clone(&caller));
+                    core.ring.push_front(TaskRef::clone(&caller));
                 }
             }
         }
-        core.ring.push_front(Rc::clone(target));
+        core.ring.push_front(TaskRef::clone(target));
         target.state.set(State::Scheduled);
         caller.state.set(if keep_caller {
             State::Scheduled

@@ -2,12 +2,12 @@
 
 use std::any::Any;
 use std::fmt;
-use std::rc::Rc;
 
 use ch01_tasklets::TaskletId;
 
 use crate::error::{Error, TaskletExit};
 use crate::scheduler::{Caller, Task, check_switch, run_target, with_core};
+use crate::task_ref::TaskRef;
 
 // ANCHOR: state
 /// Where a tasklet is in its life.
@@ -37,12 +37,12 @@ pub enum State {
 /// let t = ch02_scheduler::spawn(|| {});
 /// std::thread::spawn(move || drop(t)); // error: `Rc<...>` cannot be sent
 /// ```
-pub struct Tasklet(pub(crate) Rc<Task>);
+pub struct Tasklet(pub(crate) TaskRef);
 
 // ANCHOR: handles
 impl Tasklet {
     /// A new handle to `task`; the scheduler counts them (rule 15).
-    pub(crate) fn from_task(task: Rc<Task>) -> Tasklet {
+    pub(crate) fn from_task(task: TaskRef) -> Tasklet {
         task.handles.set(task.handles.get() + 1);
         Tasklet(task)
     }
@@ -50,7 +50,7 @@ impl Tasklet {
 
 impl Clone for Tasklet {
     fn clone(&self) -> Tasklet {
-        Tasklet::from_task(Rc::clone(&self.0))
+        Tasklet::from_task(TaskRef::clone(&self.0))
     }
 }
 
@@ -69,7 +69,7 @@ impl Drop for Tasklet {
                 State::Paused => {
                     self.0.raising.set(true);
                     self.0.state.set(State::Scheduled);
-                    with_core(|core| core.ring.push_front(Rc::clone(&self.0)));
+                    with_core(|core| core.ring.push_front(TaskRef::clone(&self.0)));
                 }
                 _ => self.0.raising.set(true),
             }
@@ -143,7 +143,7 @@ impl Tasklet {
         }
         let removed = with_core(|core| match self.state() {
             State::Scheduled => {
-                let at = core.ring.iter().position(|t| Rc::ptr_eq(t, &self.0));
+                let at = core.ring.iter().position(|t| TaskRef::ptr_eq(t, &self.0));
                 self.0.state.set(State::Paused);
                 Ok(at.and_then(|i| core.ring.remove(i)))
             }
@@ -164,7 +164,7 @@ impl Tasklet {
         with_core(|core| match self.state() {
             State::Paused => {
                 self.0.state.set(State::Scheduled);
-                core.ring.push_back(Rc::clone(&self.0));
+                core.ring.push_back(TaskRef::clone(&self.0));
                 Ok(())
             }
             State::Scheduled | State::Current => Ok(()),
@@ -260,7 +260,7 @@ impl Tasklet {
         self.0.raising.set(true);
         if self.state() == State::Paused {
             self.0.state.set(State::Scheduled);
-            with_core(|core| core.ring.push_back(Rc::clone(&self.0)));
+            with_core(|core| core.ring.push_back(TaskRef::clone(&self.0)));
         }
         Ok(())
     }
@@ -310,7 +310,7 @@ impl Task {
 
 impl PartialEq for Tasklet {
     fn eq(&self, other: &Tasklet) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
+        TaskRef::ptr_eq(&self.0, &other.0)
     }
 }
 

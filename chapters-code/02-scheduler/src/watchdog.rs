@@ -9,11 +9,9 @@
 //! budget, the scheduler stops it after that many.
 
 use std::cell::Cell;
-use std::rc::Rc;
 
-use crate::scheduler::{
-    Switch, Task, attention_now, current_task, current_yielder, suspend, with_core,
-};
+use crate::scheduler::{Switch, attention_now, current_task, current_yielder, suspend, with_core};
+use crate::task_ref::TaskRef;
 
 thread_local! {
     /// Switch points left in the running tasklet's turn.
@@ -98,7 +96,7 @@ fn interrupt() {
 /// budget spent inside takes effect when the outermost section ends. `f`
 /// may still block or yield of its own accord.
 pub fn atomic<R>(f: impl FnOnce() -> R) -> R {
-    struct Leave(Rc<Task>);
+    struct Leave(TaskRef);
     impl Drop for Leave {
         fn drop(&mut self) {
             self.0.atomic.set(self.0.atomic.get() - 1);

@@ -142,15 +142,10 @@ impl<T> State<T> {
             Partner::Stale(self.waiters.pop_front().expect("front exists"))
         } else if matches!(front.waiting, Waiting::Sender(_)) == senders {
             let found = self.waiters.pop_front().expect("front exists");
-            // The next waiters have waited longest: with many tasklets they
-            // have left the caches. Start loading the stack of the one
-            // served next, whose record came in one operation ago, and the
-            // record of the one after it.
+            // The next waiter is served next, and has waited longest: start
+            // loading it (with many tasklets, it has left the caches).
             if let Some(next) = self.waiters.front() {
-                next.unparker.prefetch_stack();
-            }
-            if let Some(after) = self.waiters.get(1) {
-                after.unparker.prefetch_record();
+                next.unparker.prefetch();
             }
             Partner::Found(found)
         } else {
