@@ -84,8 +84,9 @@ pub(crate) enum Switch {
     Interrupted,
 }
 
-/// Everything the scheduler knows about one tasklet. Shared by counted references (`TaskRef`): the
-/// ring, the handles and whoever may wake it hold it.
+/// Everything the scheduler knows about one tasklet, kept at the top of its
+/// stack. Shared by counted references (`TaskRef`): the ring, the handles
+/// and whoever may wake it hold it.
 pub(crate) struct Task {
     pub(crate) id: TaskletId,
     pub(crate) name: Option<Box<str>>,
