@@ -45,7 +45,7 @@ impl TaskRef {
         make: impl FnOnce(*const Task, PooledStack) -> Task,
     ) -> Option<TaskRef> {
         const { assert!(align_of::<Task>() <= 64) };
-        let at = stack.reserve_top(size_of::<Task>())? as *mut Task;
+        let at = stack.reserve_top(size_of::<Task>() + colour())? as *mut Task;
         let task = make(at, stack);
         debug_assert!(matches!(task.home, Home::Stack));
         task.refs.set(1);
@@ -101,6 +101,22 @@ impl Drop for TaskRef {
         }
     }
 }
+
+/// How far below the top of its stack the next record goes, in whole
+/// cache lines: a different offset each time, over 2 KiB. Stacks lie a
+/// whole number of pages apart, so records all at the same distance from
+/// their tops would compete for the same few sets of the processor's
+/// caches.
+fn colour() -> usize {
+    use std::cell::Cell;
+    thread_local!(static NEXT: Cell<usize> = const { Cell::new(0) });
+    let colour = NEXT.get();
+    NEXT.set((colour + 1) % COLOURS);
+    colour * 64
+}
+
+/// How many different offsets records take.
+const COLOURS: usize = 32;
 
 /// Frees a record nothing refers to any more.
 #[cold]

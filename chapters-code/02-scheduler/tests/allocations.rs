@@ -3,40 +3,13 @@
 //! nothing.
 //!
 //! Its own test binary, because it counts allocations with a global
-//! allocator (per thread, so that the harness's other threads do not
-//! count).
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::hint::black_box;
+//! allocator (`counting_alloc.rs`).
 
 use ch02_scheduler::{run, spawn};
+use std::hint::black_box;
 
-struct Counting;
-
-thread_local! {
-    // Constant-initialised and without a destructor: reading it never
-    // allocates, so the allocator may use it.
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-// SAFETY: every call is passed on to the system allocator unchanged; the
-// counter is a plain thread-local cell.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.set(ALLOCATIONS.get() + 1);
-        // SAFETY: the caller's promises are passed on as they are.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: as above.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+#[path = "../../counting_alloc.rs"]
+mod counting;
 
 #[test]
 fn a_warm_spawn_and_run_allocates_nothing() {
@@ -45,7 +18,7 @@ fn a_warm_spawn_and_run_allocates_nothing() {
         spawn(|| black_box(()));
         run().unwrap();
     }
-    let before = ALLOCATIONS.get();
+    let before = counting::allocations();
     for i in 0..1_000u64 {
         // Its closure lives on its stack, its record at the top of it.
         spawn(move || {
@@ -53,7 +26,7 @@ fn a_warm_spawn_and_run_allocates_nothing() {
         });
         run().unwrap();
     }
-    let allocations = ALLOCATIONS.get() - before;
+    let allocations = counting::allocations() - before;
     assert_eq!(
         allocations, 0,
         "1,000 warm spawns allocated {allocations} times"
