@@ -103,7 +103,7 @@ impl Drop for TaskRef {
 }
 
 /// How far below the top of its stack the next record goes, in whole
-/// cache lines: a different offset each time, over 2 KiB. Stacks lie a
+/// cache lines: a different offset each time, over 1 KiB. Stacks lie a
 /// whole number of pages apart, so records all at the same distance from
 /// their tops would compete for the same few sets of the processor's
 /// caches.
@@ -116,7 +116,7 @@ fn colour() -> usize {
 }
 
 /// How many different offsets records take.
-const COLOURS: usize = 32;
+const COLOURS: usize = 16;
 
 /// Frees a record nothing refers to any more.
 #[cold]
