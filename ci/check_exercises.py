@@ -8,7 +8,12 @@ For each exercise `chapters-code/NN-topic/exercises/KK-name/`:
   summed over every test binary, doctests included: no exercise ships
   solved, and no test passes on an unfinished stub;
 * the solution (package in `solution/`) passes the very same test file.
-  Its clippy run is part of the workspace clippy in `ci/check`.
+  Its clippy run is part of the workspace clippy in `ci/check`;
+* a plausible wrong solution (package in `wrong/`: a real mistake, said in
+  its module doc) compiles and fails at least one of those tests, so the
+  tests catch wrong answers, not only missing ones. Exercises that have no
+  `wrong/` yet are listed; they will be required once every exercise has
+  one.
 
 Exits 1 and says what is wrong if any exercise breaks a rule.
 """
@@ -74,6 +79,26 @@ def main() -> int:
             )
         else:
             print(f"exercise {rel}: stub fails as it should ({failed} failed, 0 passed)")
+    missing_wrong = []
+    for ex in exercises:
+        rel = ex.relative_to(ROOT)
+        if not (ex / "wrong").exists():
+            missing_wrong.append(str(rel))
+            continue
+        wrong = package(ex / "wrong")
+        passed, failed, output, timed_out = cargo_test([wrong])
+        if timed_out:
+            problems.append(f"{rel}: the wrong solution's tests did not finish within {TIME_LIMIT} s")
+        elif failed == 0:
+            tail = "\n".join(output.splitlines()[-15:])
+            problems.append(
+                f"{rel}: the wrong solution {wrong} fails no test; the tests let a wrong answer "
+                f"through (or it does not compile):\n{tail}"
+            )
+        else:
+            print(f"exercise {rel}: the wrong solution fails as it should ({failed} failed)")
+    if missing_wrong:
+        print(f"exercises with no wrong solution yet ({len(missing_wrong)}): {', '.join(missing_wrong)}")
     if solutions:
         passed, failed, output, timed_out = cargo_test(solutions)
         if timed_out or failed or not passed:
