@@ -1,7 +1,8 @@
 //! Chapter 1, exercise 3: implement `round_robin`, which resumes a list of
 //! tasklets in turn (a queue: resume the front one; if it yields, collect
 //! the value and put it at the back; if it finishes, drop it) until all have
-//! finished, and returns the values they yielded, in order.
+//! finished, and returns the values they yielded, in order; a tasklet's
+//! panic goes on in the caller.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -68,4 +69,20 @@ fn no_tasklets_yield_nothing() {
     ];
     assert_eq!(round_robin(silent), Vec::<&str>::new());
     assert_eq!(*log.borrow(), ["x end", "y end"]);
+}
+
+#[test]
+#[should_panic(expected = "b broke")]
+fn a_panic_goes_on_in_the_caller() {
+    let pool = StackPool::new(64 * 1024);
+    let log = Log::default();
+    let breaks = Tasklet::new(&pool, |yielder, ()| {
+        yielder.suspend("b1");
+        panic!("b broke");
+    })
+    .expect("a stack");
+    round_robin(vec![
+        task(&pool, &["a1", "a2", "a3"], &log, "a end"),
+        breaks,
+    ]);
 }

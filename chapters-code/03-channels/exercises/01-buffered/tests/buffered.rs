@@ -66,9 +66,37 @@ fn receivers_wait_on_an_empty_buffer_and_are_served_in_order() {
     run().unwrap();
     assert!(log.borrow().is_empty(), "both wait");
     channel.send("x");
-    channel.send("y"); // room again: A was woken and will take "x"... once it runs
+    // Full again: main parks here until A, woken by "x", has taken it.
+    channel.send("y");
     run().unwrap();
     assert_eq!(*log.borrow(), ["A got x", "B got y"]);
+}
+
+#[test]
+fn blocked_senders_are_served_in_order() {
+    let channel = Buffered::new(1);
+    channel.send(0);
+    let log = Log::default();
+    for (name, value) in [("S1", 1), ("S2", 2)] {
+        let (tx, l) = (channel.clone(), Rc::clone(&log));
+        spawn(move || {
+            tx.send(value);
+            push(&l, format!("{name} sent"));
+        });
+    }
+    run().unwrap();
+    assert!(log.borrow().is_empty(), "both wait for room");
+    assert_eq!(channel.receive(), 0);
+    run().unwrap();
+    assert_eq!(
+        *log.borrow(),
+        ["S1 sent"],
+        "the first to wait is the first served"
+    );
+    assert_eq!(channel.receive(), 1);
+    run().unwrap();
+    assert_eq!(*log.borrow(), ["S1 sent", "S2 sent"]);
+    assert_eq!(channel.receive(), 2);
 }
 
 #[test]

@@ -26,7 +26,9 @@ fn a_slow_consumer_does_not_make_it_drift() {
     let mut seen = Vec::new();
     while let Ok(tick) = channel.receive() {
         seen.push(tick);
-        sleep(ms(30)).unwrap(); // work that takes a while
+        // Work that takes longer than a period: a ticker that sleeps one
+        // period after each send falls behind (200, then 350...).
+        sleep(ms(150)).unwrap();
     }
     assert_eq!(seen, [ms(100), ms(200), ms(300), ms(400)]);
 }

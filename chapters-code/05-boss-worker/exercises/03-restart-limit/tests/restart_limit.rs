@@ -7,7 +7,8 @@ use std::panic::panic_any;
 use ch02_scheduler::current;
 use ch05_ex_restart_limit::{GaveUp, supervise};
 
-/// Panics without the panic hook's message on stderr.
+/// Panics with `message` as the payload (a `&'static str`, as `panic!`
+/// with a literal gives).
 fn fail(message: &'static str) -> ! {
     panic_any(message)
 }

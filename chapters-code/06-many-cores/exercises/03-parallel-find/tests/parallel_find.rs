@@ -1,6 +1,10 @@
 //! Chapter 6, exercise 3: `parallel_find` finds what a plain `find` finds,
 //! on any number of threads and chunk sizes.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use ch02_scheduler::schedule;
 use ch06_ex_parallel_find::parallel_find;
 
 fn is_interesting(n: u64) -> bool {
@@ -25,15 +29,32 @@ fn no_match_is_none() {
 }
 
 #[test]
-fn the_smallest_of_several_matches_wins_whatever_order_they_finish_in() {
-    // The match in the last chunk is quick to find, the first one slow.
-    let found = parallel_find(2, 0..1_000, 500, |n| {
-        if n == 499 {
+fn the_smallest_match_wins_even_when_a_later_chunk_reports_first() {
+    // One thread, so its two workers take turns: the worker searching the
+    // first chunk yields (`schedule`) until the second chunk's match has
+    // been seen, so the second chunk's report comes in first.
+    let seen_500 = Arc::new(AtomicBool::new(false));
+    let seen = Arc::clone(&seen_500);
+    let found = parallel_find(1, 0..1_000, 500, move |n| {
+        if n == 500 {
+            seen.store(true, Ordering::SeqCst);
             return true;
         }
-        n == 500
+        if n == 0 {
+            let mut turns = 0;
+            while !seen.load(Ordering::SeqCst) {
+                turns += 1;
+                assert!(
+                    turns < 1_000_000,
+                    "the second chunk never ran: run two workers per thread"
+                );
+                schedule();
+            }
+        }
+        n == 499
     });
     assert_eq!(found, Some(499));
+    assert!(seen_500.load(Ordering::SeqCst));
 }
 
 #[test]
