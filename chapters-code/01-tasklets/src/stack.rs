@@ -14,8 +14,9 @@
 //!   it counts mappings so that running out gives a clear error rather than an
 //!   `ENOMEM` deep inside a tasklet spawn.
 //!
-//! Memory is reserved with `MAP_NORESERVE`: a stack costs address space, and
-//! only the pages a tasklet really touches cost memory.
+//! A stack costs address space; memory is paged in on demand, so only the
+//! pages a tasklet really touches cost memory. `MAP_NORESERVE` keeps a slab
+//! out of the kernel's commit accounting (except under strict overcommit).
 
 use std::cell::RefCell;
 use std::fmt;

@@ -121,8 +121,10 @@ impl<I: 'static, Y: 'static> Tasklet<I, Y> {
             coroutine,
         }
     }
-    // ANCHOR_END: tasklet
+}
+// ANCHOR_END: tasklet
 
+impl<I: 'static, Y: 'static> Tasklet<I, Y> {
     /// The same tasklet with a name, used in messages about it.
     pub fn named(mut self, name: impl Into<String>) -> Tasklet<I, Y> {
         self.name = Some(name.into().into_boxed_str());

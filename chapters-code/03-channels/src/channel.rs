@@ -480,6 +480,7 @@ impl<T> Channel<T> {
             Err(e) => Err(e.into()),
         }
     }
+    // ANCHOR_END: wait
 
     /// Parks the current tasklet as a receiver until a sender fills its
     /// slot or the channel is closed.
@@ -501,7 +502,6 @@ impl<T> Channel<T> {
             (Err(e), None) => Err(e.into()),
         }
     }
-    // ANCHOR_END: wait
 
     /// Sends every item, returning how many were sent (rule 11).
     ///

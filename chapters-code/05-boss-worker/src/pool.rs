@@ -133,7 +133,9 @@ fn start_worker<J: 'static, R: 'static>(crew: &Rc<Crew<J, R>>, place: usize) -> 
         });
     worker.expect("a stack for a worker")
 }
+// ANCHOR_END: worker
 
+// ANCHOR: supervisor
 /// Starts the supervisor: it replaces every worker that crashes, in its
 /// place, until the crew is shut down.
 fn start_supervisor<J: 'static, R: 'static>(crew: &Rc<Crew<J, R>>) -> Tasklet {
@@ -146,7 +148,7 @@ fn start_supervisor<J: 'static, R: 'static>(crew: &Rc<Crew<J, R>>) -> Tasklet {
     });
     supervisor.expect("a stack for the supervisor")
 }
-// ANCHOR_END: worker
+// ANCHOR_END: supervisor
 
 /// A pool of worker tasklets that run `J -> R` jobs for a boss.
 pub struct Pool<J, R> {
@@ -228,14 +230,15 @@ impl<J: 'static, R: 'static> Pool<J, R> {
         }
     }
 
+    // ANCHOR_END: boss
+
     /// Takes no more jobs: the workers finish the jobs they have, then
     /// exit, and once the last report is in, `next_report` returns `None`.
     pub fn close(&self) {
         self.crew.jobs.close();
     }
 
-    // ANCHOR_END: boss
-
+    // ANCHOR: map
     /// Runs every job of `jobs` and returns their reports, in the order
     /// they finished. A tasklet of its own submits the jobs and closes the
     /// pool, while the caller collects: the boss's two halves.
@@ -265,6 +268,7 @@ impl<J: 'static, R: 'static> Pool<J, R> {
         }
         Ok(reports)
     }
+    // ANCHOR_END: map
 
     /// How many workers have been started, replacements included.
     pub fn workers_started(&self) -> usize {
