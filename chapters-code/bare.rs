@@ -1,6 +1,9 @@
-//! A bare scheduler and channel, for benchmarks only: the yardsticks that
-//! show what a dispatcher and a rendezvous cost before any of the book's
-//! features are added.
+//! A bare scheduler and channel: the smallest versions that work. Chapters
+//! 2 and 3 open with them before showing what the real ones add, the
+//! benchmarks measure them as yardsticks (what a dispatcher and a
+//! rendezvous cost before any of the book's features), and
+//! `02-scheduler/tests/bare.rs` and `03-channels/tests/bare.rs` check that
+//! they do what the book says.
 //!
 //! The same shape as chapter 2's scheduler (a dispatcher on the thread's
 //! stack resuming tasklets from a `VecDeque` ring, a thread-local yielder
@@ -9,7 +12,7 @@
 //! else: no poll of an idle hook, no watchdog, no kill, no trace, no
 //! deadlock report, no generation-checked `Unparker`, no select, no close,
 //! no panics caught. Values are `u64`. Included by path (`#[path]`) from
-//! chapters 2 and 3's benchmarks.
+//! chapters 2 and 3's benchmarks and tests.
 
 #![allow(dead_code)] // each benchmark uses its part
 
@@ -20,6 +23,7 @@ use std::rc::Rc;
 
 use corosensei::{Coroutine, CoroutineResult, Yielder};
 
+// ANCHOR: bare_task
 /// Where a suspending tasklet goes: to the end of the ring, or nowhere
 /// (it has queued itself on a channel).
 #[derive(Clone, Copy)]
@@ -39,6 +43,7 @@ struct Core {
     ring: VecDeque<Rc<Task>>,
     current: Option<Rc<Task>>,
 }
+// ANCHOR_END: bare_task
 
 thread_local! {
     // Constant-initialised and without a destructor, as chapter 2's, so
@@ -58,6 +63,7 @@ fn with_core<R>(f: impl FnOnce(&mut Core) -> R) -> R {
     CORE.with(|core| f(unsafe { &mut *core.get() }))
 }
 
+// ANCHOR: bare_spawn
 /// Queues a tasklet running `f`.
 pub fn spawn(f: impl FnOnce() + 'static) {
     let task = Rc::new_cyclic(|me: &std::rc::Weak<Task>| {
@@ -87,7 +93,9 @@ fn suspend(switch: Switch) {
 pub fn schedule() {
     suspend(Switch::Requeue);
 }
+// ANCHOR_END: bare_spawn
 
+// ANCHOR: bare_run
 /// The dispatcher: runs tasklets until none is runnable.
 pub fn run() {
     while let Some(next) = with_core(|core| {
@@ -114,6 +122,7 @@ pub fn run() {
         drop(done);
     }
 }
+// ANCHOR_END: bare_run
 
 // ANCHOR: bare_channel
 /// An unbuffered channel of `u64`, preferring the receiver.

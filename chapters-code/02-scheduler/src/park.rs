@@ -162,7 +162,6 @@ impl fmt::Debug for Unparker {
     }
 }
 
-// ANCHOR: park
 /// Blocks the current tasklet until a source wakes it; returns what woke it.
 ///
 /// `register` runs first and hands an [`Unparker`] to every source that may
@@ -182,6 +181,7 @@ impl fmt::Debug for Unparker {
 /// * [`Error::Unwinding`] when the tasklet is unwinding: it cannot block.
 /// * [`Error::ThreadExiting`] in the main tasklet while its thread exits.
 /// * [`Error::Reentered`] from the idle hook.
+// ANCHOR: park
 pub fn park(on: WaitOn, register: impl FnOnce(Unparker)) -> Result<Wake, Error> {
     let task = current_for_park(on)?;
     let generation = task.park_generation.get() + 1;

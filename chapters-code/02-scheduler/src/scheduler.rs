@@ -143,6 +143,18 @@ pub(crate) struct StackBounds {
     size: usize,
 }
 
+impl StackBounds {
+    /// Where `stack`, asked for with `size` bytes, lies.
+    fn of(stack: &PooledStack, size: usize) -> StackBounds {
+        StackBounds {
+            guard: stack.guard_start(),
+            bottom: stack.usable_bottom(),
+            top: stack.top(),
+            size: StackPool::rounded_size(size),
+        }
+    }
+}
+
 impl Task {
     /// A `Task` with no body: main, or one about to be given a body.
     fn blank(id: TaskletId, name: Option<Box<str>>) -> Task {
@@ -576,37 +588,20 @@ impl Builder {
     where
         F: FnOnce() + 'static,
     {
-        // Make sure this thread's tasklets are killed when it exits; a
-        // thread that is exiting already cannot start new ones.
-        let exiting = || Error::ThreadExiting { call: "spawn" };
-        TEARDOWN.try_with(|_| {}).map_err(|_| exiting())?;
-        let size = self.stack_size.unwrap_or(ch01_tasklets::DEFAULT_STACK_SIZE);
-        if size > MAX_STACK_SIZE {
-            return Err(Error::Stack(StackError::TooLarge { requested: size }));
-        }
         // A stack from the pool (a dead tasklet's, usually), with room at
         // its top for the record: the two are one unit.
-        let stack = with_core(|core| {
-            if core.exiting {
-                return Err(exiting());
-            }
-            core.stack(size).map_err(Error::Stack)
-        })?;
+        let (stack, size) = self.stack()?;
         let name = self.name.map(String::into_boxed_str);
         let task = TaskRef::in_stack(stack, |me, stack| {
-            let bounds = StackBounds {
-                guard: stack.guard_start(),
-                bottom: stack.usable_bottom(),
-                top: stack.top(),
-                size: StackPool::rounded_size(size),
-            };
+            // For chapter 4's overflow handler.
+            let bounds = StackBounds::of(&stack, size);
             let body = Body::with_stack(stack, move |yielder, unwinding| {
                 // SAFETY: `me` points to this tasklet's `Task`, which is
                 // built by the time its body first runs (a tasklet runs only
                 // once spawned), and which the registry of live tasklets
                 // keeps alive while the body can run.
                 unsafe { (*me).yielder.set(yielder) };
-                // Killed before it started: `f` never runs (rule 14).
+                // Killed before it started (rule 14, chapter 4): `f` never runs.
                 if unwinding {
                     unwind();
                 }
@@ -622,6 +617,26 @@ impl Builder {
         Ok(Tasklet::from_task(task))
     }
     // ANCHOR_END: spawn
+
+    /// A stack of the size asked for, from this thread's pool, and that
+    /// size.
+    fn stack(&self) -> Result<(PooledStack, usize), Error> {
+        // Make sure this thread's tasklets are killed when it exits; a
+        // thread that is exiting already cannot start new ones.
+        let exiting = || Error::ThreadExiting { call: "spawn" };
+        TEARDOWN.try_with(|_| {}).map_err(|_| exiting())?;
+        let size = self.stack_size.unwrap_or(ch01_tasklets::DEFAULT_STACK_SIZE);
+        if size > MAX_STACK_SIZE {
+            return Err(Error::Stack(StackError::TooLarge { requested: size }));
+        }
+        let stack = with_core(|core| {
+            if core.exiting {
+                return Err(exiting());
+            }
+            core.stack(size).map_err(Error::Stack)
+        })?;
+        Ok((stack, size))
+    }
 }
 
 impl Core {
@@ -1139,6 +1154,8 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
             no_body(scheduler, task);
             continue;
         };
+        // ANCHOR_END: dispatch
+        // ANCHOR: dispatch_resume
         set_running(task);
         match body.resume(task.raising.get()) {
             Step::Yielded(Switch::Requeue) => scheduler.core.with(Core::requeue_current),
@@ -1156,7 +1173,7 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
         }
     }
 }
-// ANCHOR_END: dispatch
+// ANCHOR_END: dispatch_resume
 
 /// The ring is empty: the idle hook waits; if nothing can ever come, `run`
 /// is over, and main, waiting for its turn, is deadlocked.
@@ -1282,6 +1299,8 @@ fn attend(
         }
         poll()?;
     }
+    // ANCHOR_END: attend
+    // ANCHOR: attend_next
     let watched = watchdog::watching();
     Ok(scheduler.core.with(|core| {
         let next = core.make_next(hand_off);
@@ -1307,7 +1326,7 @@ fn attend(
         next
     }))
 }
-// ANCHOR_END: attend
+// ANCHOR_END: attend_next
 
 /// A tasklet's body returned: mark it dead, and leave the registry. Its
 /// stack, which its record lives in, stays with the record until nothing
