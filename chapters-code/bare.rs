@@ -151,7 +151,9 @@ impl Channel {
         suspend(Switch::Stay);
         me
     }
+    // ANCHOR_END: bare_channel
 
+    // ANCHOR: bare_send_receive
     /// Hands `value` to a receiver, which runs at once.
     pub fn send(&self, value: u64) {
         match self.partner(false) {
@@ -186,4 +188,4 @@ impl Channel {
         value.expect("a sender leaves a value")
     }
 }
-// ANCHOR_END: bare_channel
+// ANCHOR_END: bare_send_receive

@@ -15,10 +15,10 @@ mod yardstick;
 #[path = "../../bare.rs"]
 mod bare;
 
-// ANCHOR: ping_pong
 fn ping_pong(c: &mut Criterion) {
     let mut group = c.benchmark_group("channel");
     yardstick::raw_resume_suspend(&mut group);
+    // ANCHOR: ping_pong
     // One iteration: a value goes to the other tasklet on `ping` and comes
     // back on `pong`. Both channels prefer the receiver (the default).
     group.bench_function("ping_pong", |b| {
@@ -42,6 +42,7 @@ fn ping_pong(c: &mut Criterion) {
             start.elapsed()
         })
     });
+    // ANCHOR_END: ping_pong
     // The same game on a bare scheduler and channel (`bare.rs`): what a
     // straightforward rendezvous costs, before this book's features.
     group.bench_function("bare_ping_pong", |b| {
@@ -69,7 +70,6 @@ fn ping_pong(c: &mut Criterion) {
     });
     group.finish();
 }
-// ANCHOR_END: ping_pong
 
 criterion_group! {
     name = benches;
