@@ -76,6 +76,7 @@ fn budget_spent() {
         interrupt();
     }
 }
+// ANCHOR_END: switch_point
 
 /// Hands the running tasklet to `run_watchdog`. Main, the idle hook and an
 /// unwinding tasklet are never interrupted, nor is anyone outside
@@ -89,7 +90,6 @@ fn interrupt() {
     // while its body runs.
     unsafe { suspend(yielder, Switch::Interrupted) };
 }
-// ANCHOR_END: switch_point
 
 // ANCHOR: atomic
 /// Runs `f` without the watchdog interrupting it (Stackless's `atomic`): a

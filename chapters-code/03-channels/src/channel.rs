@@ -163,21 +163,6 @@ struct Unlink<'a, T> {
     mine: Option<Unparker>,
 }
 
-impl<'a, T> Unlink<'a, T> {
-    fn new(channel: &'a Channel<T>) -> Unlink<'a, T> {
-        Unlink {
-            channel,
-            mine: None,
-        }
-    }
-
-    fn register(&mut self, waiter: Waiter<T>) {
-        self.mine = Some(waiter.unparker.clone());
-        let mut state = self.channel.inner.state.borrow_mut();
-        state.waiters.push_back(waiter);
-    }
-}
-
 impl<T> Unlink<'_, T> {
     /// Takes the waiter out of the queue, if it is still there.
     fn remove(&mut self) {
@@ -197,6 +182,22 @@ impl<T> Drop for Unlink<'_, T> {
         if std::thread::panicking() {
             self.remove();
         }
+    }
+}
+// ANCHOR_END: unlink
+
+impl<'a, T> Unlink<'a, T> {
+    fn new(channel: &'a Channel<T>) -> Unlink<'a, T> {
+        Unlink {
+            channel,
+            mine: None,
+        }
+    }
+
+    fn register(&mut self, waiter: Waiter<T>) {
+        self.mine = Some(waiter.unparker.clone());
+        let mut state = self.channel.inner.state.borrow_mut();
+        state.waiters.push_back(waiter);
     }
 }
 
@@ -223,7 +224,6 @@ impl<T> Drop for Enlisted<'_, T> {
         self.unlink.channel.keep_slot(&self.slot);
     }
 }
-// ANCHOR_END: unlink
 
 /// What a channel operation found at the head of the queue.
 enum Partner<T> {

@@ -16,10 +16,10 @@ impl Drop for Finally {
     }
 }
 
-// ANCHOR: main
-fn main() {
-    // A tasklet blocked on a channel is unwound where it waits, and taken
-    // off the channel's queue.
+// ANCHOR: blocked
+/// A tasklet blocked on a channel is unwound where it waits, and taken off
+/// the channel's queue.
+fn kill_a_blocked_tasklet() {
     let jobs: Channel<u32> = Channel::new();
     let rx = jobs.clone();
     let worker = spawn(move || {
@@ -36,9 +36,13 @@ fn main() {
         jobs.balance(),
         worker.is_dead()
     );
+}
+// ANCHOR_END: blocked
 
-    // A tasklet killed before it started never runs its function; what it
-    // captured is dropped.
+// ANCHOR: never_started
+/// A tasklet killed before it started never runs its function; what it
+/// captured is dropped.
+fn kill_a_tasklet_that_never_started() {
     let finally = Finally("never started");
     let idle = spawn(move || {
         let _finally = finally;
@@ -46,9 +50,13 @@ fn main() {
     });
     idle.kill().unwrap();
     println!("never started is dead: {}", idle.is_dead());
+}
+// ANCHOR_END: never_started
 
-    // A tasklet may catch the kill, like any panic, and carry on: `kill`
-    // returns when it next suspends, and it is still alive.
+// ANCHOR: stubborn
+/// A tasklet may catch the kill, like any panic, and carry on: `kill`
+/// returns when it next suspends, and it is still alive.
+fn kill_a_tasklet_that_catches_it() {
     let stubborn = spawn(|| {
         if let Err(payload) = catch_unwind(AssertUnwindSafe(schedule)) {
             if !payload.is::<TaskletExit>() {
@@ -65,4 +73,10 @@ fn main() {
     run().unwrap();
     println!("stubborn dead after run: {}", stubborn.is_dead());
 }
-// ANCHOR_END: main
+// ANCHOR_END: stubborn
+
+fn main() {
+    kill_a_blocked_tasklet();
+    kill_a_tasklet_that_never_started();
+    kill_a_tasklet_that_catches_it();
+}

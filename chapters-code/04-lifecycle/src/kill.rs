@@ -2,7 +2,6 @@
 
 use ch02_scheduler::{Error, State, Tasklet, TaskletExit};
 
-// ANCHOR: kill
 /// What can be done to end a tasklet, on top of [`Tasklet`].
 pub trait Kill {
     /// Kills the tasklet (rule 14): it unwinds from where it is suspended,
@@ -46,6 +45,7 @@ pub trait Kill {
     fn is_dead(&self) -> bool;
 }
 
+// ANCHOR: kill
 impl Kill for Tasklet {
     fn kill(&self) -> Result<(), Error> {
         if self.is_dead() {

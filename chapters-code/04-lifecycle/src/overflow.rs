@@ -85,6 +85,7 @@ extern "C" fn on_fault(
     }
     pass_on(signal, info, context);
 }
+// ANCHOR_END: handler
 
 /// Hands a fault that is not ours to the handler installed before.
 fn pass_on(signal: libc::c_int, info: *mut libc::siginfo_t, context: *mut libc::c_void) {
@@ -116,7 +117,6 @@ fn pass_on(signal: libc::c_int, info: *mut libc::siginfo_t, context: *mut libc::
         }
     }
 }
-// ANCHOR_END: handler
 
 /// A line of text built without allocating, for a signal handler.
 struct Message {

@@ -39,7 +39,6 @@ impl<T> fmt::Display for SelectError<T> {
 
 impl<T: fmt::Debug> std::error::Error for SelectError<T> {}
 
-// ANCHOR: select
 /// Receives from whichever of `channels` has a value first, and says which
 /// (its index). Channels that are ready already are tried in the order
 /// given, so the first ready one wins; otherwise the tasklet parks, enlisted
@@ -51,6 +50,7 @@ impl<T: fmt::Debug> std::error::Error for SelectError<T> {}
 /// [`SelectError::TimedOut`] if the timeout passed first;
 /// [`SelectError::Channel`] if a channel was closed (or sent an error);
 /// [`SelectError::Scheduler`] if the wait failed.
+// ANCHOR: select
 pub fn select<T>(
     channels: &[&Channel<T>],
     timeout: Option<Duration>,

@@ -38,6 +38,7 @@ pub trait Clock {
         deadline.saturating_sub(self.now())
     }
 }
+// ANCHOR_END: clock
 
 /// The real clock: monotonic time, and a sleeping thread.
 #[derive(Debug)]
@@ -72,6 +73,7 @@ impl Clock for SystemClock {
     }
 }
 
+// ANCHOR: virtual_clock
 /// A clock for tests: it stands still while tasklets run, and when the
 /// scheduler would wait for a deadline, it jumps straight there. A test
 /// that sleeps for an hour takes no time, and every run is the same.
@@ -107,7 +109,7 @@ impl Clock for VirtualClock {
         Duration::ZERO
     }
 }
-// ANCHOR_END: clock
+// ANCHOR_END: virtual_clock
 
 /// A parked tasklet's deadline. Timers with equal deadlines fire in the
 /// order they were set.
