@@ -245,8 +245,8 @@ impl fmt::Debug for StackPool {
     }
 }
 
-// ANCHOR: carve
 impl Pool {
+    // ANCHOR: carve
     /// Cuts a new stack out of the last slab, mapping a new slab if needed,
     /// and installs its guard page.
     fn carve(&mut self) -> Result<usize, StackError> {
@@ -287,8 +287,8 @@ impl Pool {
         self.carved += 1;
         Ok(limit)
     }
+    // ANCHOR_END: carve
 }
-// ANCHOR_END: carve
 
 /// One stack from a [`StackPool`]; dropping it gives it back to the pool.
 ///
@@ -475,6 +475,7 @@ mod sys {
         }
         readable(scratch.start()) == Some(false) && readable(scratch.start() + page) == Some(true)
     }
+    // ANCHOR_END: guard_kind
 
     /// Whether the kernel can read the byte at `addr`, or `None` if that
     /// cannot be told.
@@ -499,7 +500,6 @@ mod sys {
             _ => None,
         }
     }
-    // ANCHOR_END: guard_kind
 
     /// A private anonymous mapping, unmapped on drop.
     pub(super) struct Mapping {

@@ -50,7 +50,43 @@ fn pick(rng: &mut fastrand::Rng, kicker: usize, players: usize) -> usize {
     if other >= kicker { other + 1 } else { other }
 }
 
-// ANCHOR: tasklets
+/// The game's state, shared by the players on tasklets.
+struct Game {
+    /// Where each waiting player can be woken.
+    waiting: RefCell<Vec<Option<Unparker>>>,
+    kicks_left: Cell<u64>,
+    kicks_by: RefCell<Vec<u64>>,
+    last_kicker: Cell<usize>,
+    rng: RefCell<fastrand::Rng>,
+}
+
+// ANCHOR: tasklet_player
+/// Player `me` of `players`, on a tasklet: wait for the ball, kick it to
+/// someone else, wait again; after the last kick, send everybody home.
+fn tasklet_player(game: &Game, me: usize, players: usize) {
+    loop {
+        park(WaitOn::object("the ball, player", me as u64), |u| {
+            game.waiting.borrow_mut()[me] = Some(u);
+        })
+        .expect("a player is never the main tasklet");
+        let left = game.kicks_left.get();
+        if left == 0 {
+            return; // Woken after the last kick: go home.
+        }
+        game.kicks_left.set(left - 1);
+        game.kicks_by.borrow_mut()[me] += 1;
+        game.last_kicker.set(me);
+        if left == 1 {
+            // The last kick: send everybody home, and go home.
+            (0..players).for_each(|p| wake(&game.waiting, p));
+            return;
+        }
+        let to = pick(&mut game.rng.borrow_mut(), me, players);
+        wake(&game.waiting, to);
+    }
+}
+// ANCHOR_END: tasklet_player
+
 /// Plays the game with one tasklet per player; once all of them wait,
 /// player 0 gets the ball.
 ///
@@ -70,14 +106,6 @@ pub fn tasklets(players: usize, kicks: u64, seed: u64) -> Result<Outcome, GameEr
             last_kicker,
         });
     }
-    struct Game {
-        /// Where each waiting player can be woken.
-        waiting: RefCell<Vec<Option<Unparker>>>,
-        kicks_left: Cell<u64>,
-        kicks_by: RefCell<Vec<u64>>,
-        last_kicker: Cell<usize>,
-        rng: RefCell<fastrand::Rng>,
-    }
     let game = Rc::new(Game {
         waiting: RefCell::new(vec![None; players]),
         kicks_left: Cell::new(kicks),
@@ -85,37 +113,11 @@ pub fn tasklets(players: usize, kicks: u64, seed: u64) -> Result<Outcome, GameEr
         last_kicker: Cell::new(0),
         rng: RefCell::new(fastrand::Rng::with_seed(seed)),
     });
+    // ANCHOR: tasklets
     let mut circle = Vec::with_capacity(players);
     for me in 0..players {
         let game = Rc::clone(&game);
-        let player = Builder::new().spawn(move || {
-            loop {
-                park(WaitOn::object("the ball, player", me as u64), |u| {
-                    game.waiting.borrow_mut()[me] = Some(u);
-                })
-                .expect("a player is never the main tasklet");
-                let left = game.kicks_left.get();
-                if left == 0 {
-                    break; // Woken after the last kick: go home.
-                }
-                game.kicks_left.set(left - 1);
-                game.kicks_by.borrow_mut()[me] += 1;
-                game.last_kicker.set(me);
-                let to = if left == 1 {
-                    None
-                } else {
-                    Some(pick(&mut game.rng.borrow_mut(), me, players))
-                };
-                match to {
-                    Some(to) => wake(&game.waiting, to),
-                    None => {
-                        // The last kick: send everybody home, and go home.
-                        (0..players).for_each(|p| wake(&game.waiting, p));
-                        break;
-                    }
-                }
-            }
-        });
+        let player = Builder::new().spawn(move || tasklet_player(&game, me, players));
         circle.push(player.map_err(GameError::Scheduler)?);
     }
     // Spawned last, the referee runs once every player waits.
@@ -124,6 +126,7 @@ pub fn tasklets(players: usize, kicks: u64, seed: u64) -> Result<Outcome, GameEr
         .spawn(move || wake(&referee.waiting, 0))
         .map_err(GameError::Scheduler)?;
     run().map_err(GameError::Scheduler)?;
+    // ANCHOR_END: tasklets
     debug_assert!(
         circle.iter().all(|p| p.state() == State::Dead),
         "a player is left"
@@ -136,7 +139,6 @@ pub fn tasklets(players: usize, kicks: u64, seed: u64) -> Result<Outcome, GameEr
         last_kicker: game.last_kicker.get(),
     })
 }
-// ANCHOR_END: tasklets
 
 /// Wakes player `p` if it waits (it may not have parked yet, or be gone).
 fn wake(waiting: &RefCell<Vec<Option<Unparker>>>, p: usize) {
@@ -174,7 +176,51 @@ impl fmt::Display for GameError {
 
 impl std::error::Error for GameError {}
 
-// ANCHOR: threads
+/// What a player thread receives.
+enum Msg {
+    /// The ball, with the game's state riding along.
+    Ball {
+        kicks_left: u64,
+        rng: fastrand::Rng,
+    },
+    GoHome,
+}
+
+// ANCHOR: thread_player
+/// Player `me`, on a thread of its own: wait for the ball in `inbox`, kick
+/// it to someone in `circle`; returns how many kicks it made and whether it
+/// made the last.
+fn thread_player(
+    me: usize,
+    inbox: mpsc::Receiver<Msg>,
+    circle: &[mpsc::Sender<Msg>],
+) -> (u64, bool) {
+    let mut kicked = 0u64;
+    while let Ok(Msg::Ball {
+        kicks_left,
+        mut rng,
+    }) = inbox.recv()
+    {
+        kicked += 1;
+        if kicks_left == 1 {
+            for s in circle {
+                let _ = s.send(Msg::GoHome);
+            }
+            return (kicked, true);
+        }
+        let to = pick(&mut rng, me, circle.len());
+        let ball = Msg::Ball {
+            kicks_left: kicks_left - 1,
+            rng,
+        };
+        circle[to]
+            .send(ball)
+            .expect("players stay until the game ends");
+    }
+    (kicked, false)
+}
+// ANCHOR_END: thread_player
+
 /// The same game with one OS thread per player, the ball passed over
 /// `std::sync::mpsc` channels.
 ///
@@ -186,14 +232,6 @@ pub fn threads(players: usize, kicks: u64, seed: u64) -> Result<Outcome, GameErr
     if !(2..=MAX_THREADS).contains(&players) {
         return Err(GameError::Players(players));
     }
-    enum Msg {
-        /// The ball, with the game's state riding along.
-        Ball {
-            kicks_left: u64,
-            rng: fastrand::Rng,
-        },
-        GoHome,
-    }
     let (senders, receivers): (Vec<_>, Vec<_>) = (0..players).map(|_| mpsc::channel()).unzip();
     let senders = std::sync::Arc::new(senders);
     let mut handles = Vec::with_capacity(players);
@@ -202,33 +240,7 @@ pub fn threads(players: usize, kicks: u64, seed: u64) -> Result<Outcome, GameErr
         let player = std::thread::Builder::new()
             .name(format!("player {me}"))
             .stack_size(64 * 1024)
-            .spawn(move || {
-                let mut kicked = 0u64;
-                let mut last = false;
-                while let Ok(Msg::Ball {
-                    kicks_left,
-                    mut rng,
-                }) = inbox.recv()
-                {
-                    kicked += 1;
-                    if kicks_left == 1 {
-                        last = true;
-                        for s in circle.iter() {
-                            let _ = s.send(Msg::GoHome);
-                        }
-                        break;
-                    }
-                    let to = pick(&mut rng, me, circle.len());
-                    let ball = Msg::Ball {
-                        kicks_left: kicks_left - 1,
-                        rng,
-                    };
-                    circle[to]
-                        .send(ball)
-                        .expect("players stay until the game ends");
-                }
-                (kicked, last)
-            });
+            .spawn(move || thread_player(me, inbox, &circle));
         match player {
             Ok(h) => handles.push(h),
             Err(e) => {
@@ -266,4 +278,3 @@ pub fn threads(players: usize, kicks: u64, seed: u64) -> Result<Outcome, GameErr
         last_kicker,
     })
 }
-// ANCHOR_END: threads

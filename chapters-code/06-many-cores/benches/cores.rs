@@ -24,9 +24,9 @@ fn mandelbrot(c: &mut Criterion) {
 }
 // ANCHOR_END: mandelbrot
 
-// ANCHOR: round_trip
 fn round_trip(c: &mut Criterion) {
     let mut group = c.benchmark_group("cross_thread_round_trip");
+    // ANCHOR: round_trip
     group.bench_function("xchannel", |b| {
         b.iter_custom(|iters| {
             let (to, from) = (XChannel::<u64>::new(), XChannel::<u64>::new());
@@ -51,6 +51,7 @@ fn round_trip(c: &mut Criterion) {
             elapsed
         })
     });
+    // ANCHOR_END: round_trip
     group.bench_function("std_mpsc", |b| {
         b.iter_custom(|iters| {
             let (to, input) = mpsc::channel::<u64>();
@@ -73,7 +74,6 @@ fn round_trip(c: &mut Criterion) {
     });
     group.finish();
 }
-// ANCHOR_END: round_trip
 
 criterion_group! {
     name = benches;

@@ -14,7 +14,55 @@ use ch05_boss_worker::{JobId, Outcome, Report};
 use crate::world::spawn_thread;
 use crate::xchannel::{XChannel, XError};
 
-// ANCHOR: spread
+/// What every worker, on any thread, shares with the boss.
+struct Crew<J, R, W> {
+    jobs: XChannel<(JobId, J)>,
+    reports: XChannel<Report<R>>,
+    work: Arc<W>,
+    /// Workers still running: the last one out closes the reports.
+    running: Arc<AtomicUsize>,
+}
+
+impl<J, R, W> Clone for Crew<J, R, W> {
+    fn clone(&self) -> Self {
+        Crew {
+            jobs: self.jobs.clone(),
+            reports: self.reports.clone(),
+            work: Arc::clone(&self.work),
+            running: Arc::clone(&self.running),
+        }
+    }
+}
+
+// ANCHOR: worker
+/// Spawns a worker tasklet on this thread: it does jobs until the job
+/// channel is closed. A job that panics is reported as failed, and the
+/// worker goes on with the next one.
+fn spawn_worker<J, R, W>(crew: Crew<J, R, W>)
+where
+    J: Send + 'static,
+    R: Send + 'static,
+    W: Fn(J) -> R + Send + Sync + 'static,
+{
+    spawn(move || {
+        for (job, input) in crew.jobs.clone() {
+            let outcome = match catch_unwind(AssertUnwindSafe(|| (crew.work)(input))) {
+                Ok(result) => Outcome::Done(result),
+                Err(payload) if payload.is::<TaskletExit>() => resume_unwind(payload),
+                Err(payload) => Outcome::Failed(panic_message(&*payload).to_owned()),
+            };
+            if crew.reports.send(Report { job, outcome }).is_err() {
+                break;
+            }
+        }
+        // The last worker on any thread closes the reports.
+        if crew.running.fetch_sub(1, Ordering::AcqRel) == 1 {
+            crew.reports.close();
+        }
+    });
+}
+// ANCHOR_END: worker
+
 /// Runs every job of `jobs` on `threads` threads with `workers` worker
 /// tasklets each, and returns the reports in the order they came in.
 ///
@@ -27,6 +75,7 @@ use crate::xchannel::{XChannel, XError};
 /// A thread could not be started, or one of the threads panicked (a
 /// tasklet's panic is re-raised from that thread's `run`, and reported here
 /// with the thread's message).
+// ANCHOR: spread
 pub fn map_on_threads<J, R>(
     threads: usize,
     workers: usize,
@@ -37,49 +86,26 @@ where
     J: Send + 'static,
     R: Send + 'static,
 {
-    let (to_workers, to_boss) = (XChannel::<(JobId, J)>::new(), XChannel::<Report<R>>::new());
-    let work = Arc::new(work);
-    let running = Arc::new(AtomicUsize::new(threads * workers));
+    let crew = Crew {
+        jobs: XChannel::new(),
+        reports: XChannel::new(),
+        work: Arc::new(work),
+        running: Arc::new(AtomicUsize::new(threads * workers)),
+    };
     let mut handles = Vec::with_capacity(threads);
     for _ in 0..threads {
-        let (jobs, reports, work, running) = (
-            to_workers.clone(),
-            to_boss.clone(),
-            Arc::clone(&work),
-            Arc::clone(&running),
-        );
+        let crew = crew.clone();
         let handle = spawn_thread(move || {
-            for _ in 0..workers {
-                let (jobs, reports, work, running) = (
-                    jobs.clone(),
-                    reports.clone(),
-                    Arc::clone(&work),
-                    Arc::clone(&running),
-                );
-                spawn(move || {
-                    for (job, input) in jobs {
-                        let outcome = match catch_unwind(AssertUnwindSafe(|| work(input))) {
-                            Ok(result) => Outcome::Done(result),
-                            Err(payload) if payload.is::<TaskletExit>() => resume_unwind(payload),
-                            Err(payload) => Outcome::Failed(panic_message(&*payload).to_owned()),
-                        };
-                        if reports.send(Report { job, outcome }).is_err() {
-                            break;
-                        }
-                    }
-                    // The last worker on any thread closes the reports.
-                    if running.fetch_sub(1, Ordering::AcqRel) == 1 {
-                        reports.close();
-                    }
-                });
-            }
+            (0..workers).for_each(|_| spawn_worker(crew.clone()));
             // A tasklet's panic, with the tasklet's name, for the boss.
             catch_tasklet_panic(run)
         })
         .map_err(SpreadError::Thread)?;
         handles.push(handle);
     }
-    let submit = to_workers.clone();
+    // ANCHOR_END: spread
+    // ANCHOR: spread_boss
+    let submit = crew.jobs.clone();
     Builder::new()
         .name("boss: submit")
         .spawn(move || {
@@ -93,13 +119,13 @@ where
         .map_err(|e| SpreadError::Scheduler(e.to_string()))?;
     let mut reports = Vec::new();
     let outcome = loop {
-        match to_boss.receive() {
+        match crew.reports.receive() {
             Ok(report) => reports.push(report),
             Err(XError::Closed(_)) => break Ok(()),
             Err(e) => break Err(SpreadError::Scheduler(e.to_string())),
         }
     };
-    to_workers.close();
+    crew.jobs.close();
     for handle in handles {
         match handle.join() {
             Ok(Ok(Ok(()))) => {}
@@ -110,7 +136,7 @@ where
     }
     outcome.map(|()| reports)
 }
-// ANCHOR_END: spread
+// ANCHOR_END: spread_boss
 
 /// Why work spread over threads did not finish.
 #[derive(Debug)]

@@ -166,9 +166,9 @@ fn adopt(key: ThreadKey) {
     set_idle_hook(Some(Box::new(WorldHook { previous })));
 }
 
-// ANCHOR: remote
 /// The right to wake one park of one tasklet from any thread: a `Send`
 /// handle to an [`Unparker`], which itself never leaves its thread.
+// ANCHOR: remote
 #[derive(Clone, Debug)]
 pub struct RemoteUnparker {
     thread: ThreadKey,
@@ -207,7 +207,10 @@ impl RemoteUnparker {
         drop(world);
         SHARED.wake_up.notify_all();
     }
+}
+// ANCHOR_END: remote
 
+impl RemoteUnparker {
     /// Forgets the park, on the owner thread, if it ended some other way
     /// (a kill): a note that comes later finds nothing to wake.
     pub fn cancel(&self) {
@@ -218,7 +221,6 @@ impl RemoteUnparker {
         });
     }
 }
-// ANCHOR_END: remote
 
 /// Wakes the tasklets named in `notes`, on their own thread.
 fn deliver(notes: Vec<(u64, Wake)>) -> bool {
