@@ -23,7 +23,8 @@ Rules
    (PATH is relative to the .md file's own directory, as in mdBook) must name
    an existing file.  A non-numeric ANCHOR must appear in that file as
    ``ANCHOR: name`` followed, on a later line, by ``ANCHOR_END: name`` (the
-   names are matched exactly, the way mdBook matches them).  A numeric start
+   names are matched exactly, the way mdBook matches them), and show at most
+   MAX_LISTING_LINES lines (40).  A numeric start
    line past the end of the file is reported too, since it renders as an empty
    block.  As in mdBook, every occurrence counts, even inside code fences,
    unless it is escaped with a backslash: ``\\{{#include ...}}``.
@@ -87,6 +88,9 @@ INCLUDE_TYPES = ("include", "rustdoc_include")
 INCLUDE_LINE_RE = re.compile(
     r"^\s*\{\{\s*#(?:include|rustdoc_include)\s+[^}]+\}\}\s*$"
 )
+# The longest listing an anchor may show (marker lines not counted).
+MAX_LISTING_LINES = 40
+
 # mdBook's anchor regexes (mdbook utils: take_anchored_lines).
 ANCHOR_START_RE = re.compile(r"ANCHOR:\s*(?P<name>[\w-]+)")
 ANCHOR_END_RE = re.compile(r"ANCHOR_END:\s*(?P<name>[\w-]+)")
@@ -224,7 +228,15 @@ def check_anchor(report: Report, md: Path, line: int, target: Path, anchor: str,
         m = ANCHOR_END_RE.search(src_line)
         if m and m.group("name") == anchor:
             if start is not None:
-                return  # found a start followed by an end: good
+                shown = [t for t in text[start:n - 1]
+                         if not ANCHOR_START_RE.search(t) and not ANCHOR_END_RE.search(t)]
+                if len(shown) > MAX_LISTING_LINES:
+                    report.error(md, line,
+                                 f"{directive}: the listing is {len(shown)} lines long "
+                                 f"({report.rel(target)}:{start}); a listing shows one idea "
+                                 f"in at most {MAX_LISTING_LINES} lines: split it into "
+                                 f"anchors of its own, or move plumbing out of the anchor")
+                return  # found a start followed by an end
             end_before = end_before or n
     where = report.rel(target)
     if start is None and end_before is None:
