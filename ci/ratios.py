@@ -43,6 +43,7 @@ RATIOS = [
     ("bare trampoline / raw resume+suspend", "switch/trampoline", "switch/raw_resume_suspend", None),
     ("bare dispatcher / raw resume+suspend", "switch/bare_dispatcher", "switch/raw_resume_suspend", None),
     ("schedule() / bare dispatcher", "switch/schedule", "switch/bare_dispatcher", ("<=", 1.25)),
+    ("tokio yield_now / schedule()", "switch/tokio_yield_now", "switch/schedule", None),
     ("thread spawn+join / tasklet spawn+run", "spawn_and_run/thread", "spawn_and_run/tasklet", (">=", 1000)),
     ("thread spawn+join / bare coroutine spawn+run", "spawn_and_run/thread", "spawn_and_run/bare_coroutine", None),
     ("tasklet spawn+run / bare coroutine spawn+run", "spawn_and_run/tasklet", "spawn_and_run/bare_coroutine", ("<=", 2)),
@@ -50,6 +51,7 @@ RATIOS = [
     ("channel ping-pong round trip / raw resume+suspend", "channel/ping_pong", "channel/raw_resume_suspend", ("<=", 16)),
     ("bare ping-pong / raw resume+suspend", "channel/bare_ping_pong", "channel/raw_resume_suspend", None),
     ("channel ping-pong / bare ping-pong", "channel/ping_pong", "channel/bare_ping_pong", None),
+    ("tokio ping-pong / channel ping-pong", "channel/tokio_ping_pong", "channel/ping_pong", None),
     ("kill of a blocked tasklet / one panic caught", "kill/blocked", "kill/resume_unwind_and_catch", None),
     ("round trip, select over 2 / plain receive", "select/round_trip/2", "select/round_trip/receive", None),
     ("round trip, select over 8 / plain receive", "select/round_trip/8", "select/round_trip/receive", None),
@@ -185,10 +187,11 @@ def markdown(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     t = {k: median_ns(k) for k in [
         "stack/fresh_default_stack", "stack/pooled_reuse", "switch/raw_resume_suspend",
-        "switch/trampoline", "switch/bare_dispatcher", "switch/schedule", "spawn_and_run/tasklet",
+        "switch/trampoline", "switch/bare_dispatcher", "switch/schedule", "switch/tokio_yield_now",
+        "spawn_and_run/tasklet",
         "spawn_and_run/bare_coroutine", "spawn_and_run/thread",
         "channel/raw_resume_suspend", "channel/ping_pong", "channel/bare_ping_pong",
-        "kill/blocked",
+        "channel/tokio_ping_pong", "kill/blocked",
         "kill/resume_unwind_and_catch", "select/raw_resume_suspend", "select/round_trip/receive",
         "select/round_trip/2", "select/round_trip/8", "mandelbrot_one_thread/loop",
         "mandelbrot_one_thread/pool/1", "mandelbrot_one_thread/pool/8", "mandelbrot_cores/threads/1",
@@ -208,12 +211,15 @@ def markdown(folder: Path) -> None:
         table([("raw corosensei resume + suspend", human(raw)),
                ("bare trampoline: two coroutines resumed in turn", human(tramp)),
                ("bare dispatcher: a `VecDeque` ring and nothing else", human(bare)),
-               ("`schedule()`: one tasklet yields, the other runs", human(sched))])
+               ("`schedule()`: one tasklet yields, the other runs", human(sched)),
+               ("two tokio tasks taking turns with `yield_now` (`current_thread` runtime)",
+                human(t["switch/tokio_yield_now"]))])
         + "\n\n" + ratio_table([
             ("`schedule()` / raw pair", "switch/schedule", "switch/raw_resume_suspend"),
             ("bare trampoline / raw pair", "switch/trampoline", "switch/raw_resume_suspend"),
             ("bare dispatcher / raw pair", "switch/bare_dispatcher", "switch/raw_resume_suspend"),
-            ("`schedule()` / bare dispatcher", "switch/schedule", "switch/bare_dispatcher")], 1)
+            ("`schedule()` / bare dispatcher", "switch/schedule", "switch/bare_dispatcher"),
+            ("tokio `yield_now` / `schedule()`", "switch/tokio_yield_now", "switch/schedule")], 1)
         + "\n\n"
         + footer(["cargo bench -p ch02-scheduler --bench scheduler"], repeated=True) + "\n")
     tasklet, thread = t["spawn_and_run/tasklet"], t["spawn_and_run/thread"]
@@ -235,12 +241,15 @@ def markdown(folder: Path) -> None:
     (folder / "channel.md").write_text(
         table([("raw corosensei resume + suspend", human(raw)),
                ("channel ping-pong: one round trip between two tasklets", human(ping_pong)),
-               ("the same on a bare scheduler and channel (`bare.rs`)", human(plain))])
+               ("the same on a bare scheduler and channel (`bare.rs`)", human(plain)),
+               ("the same with two tokio tasks over `tokio::sync::mpsc` (capacity 1)",
+                human(t["channel/tokio_ping_pong"]))])
         + "\n\n" + ratio_table([
             ("ping-pong round trip / raw pair", "channel/ping_pong", "channel/raw_resume_suspend"),
             ("bare ping-pong round trip / raw pair", "channel/bare_ping_pong",
              "channel/raw_resume_suspend"),
-            ("ping-pong / bare ping-pong", "channel/ping_pong", "channel/bare_ping_pong")], 1)
+            ("ping-pong / bare ping-pong", "channel/ping_pong", "channel/bare_ping_pong"),
+            ("tokio ping-pong / ping-pong", "channel/tokio_ping_pong", "channel/ping_pong")], 1)
         + "\n\n"
         + footer(["cargo bench -p ch03-channels --bench channels"], repeated=True) + "\n")
     kill, unwind = t["kill/blocked"], t["kill/resume_unwind_and_catch"]

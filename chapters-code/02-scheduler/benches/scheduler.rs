@@ -1,6 +1,7 @@
 //! The scheduler's costs, each next to its yardstick in the same run:
 //! `schedule()` next to a raw corosensei resume+suspend pair (and to a bare
-//! trampoline and a bare dispatcher), and a tasklet's spawn+run next to a
+//! trampoline, a bare dispatcher and two tokio tasks taking turns), and a
+//! tasklet's spawn+run next to a
 //! thread's spawn+join (and to a bare coroutine's). `ci/ratios` reads the ratios off
 //! criterion's estimates.
 
@@ -10,7 +11,8 @@ use std::time::{Duration, Instant};
 use ch01_tasklets::StackPool;
 use ch02_scheduler::{Builder, current, run, schedule, spawn};
 use corosensei::{Coroutine, CoroutineResult, Yielder};
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 
 #[path = "../../yardstick.rs"]
 mod yardstick;
@@ -68,9 +70,38 @@ fn switch(c: &mut Criterion) {
             start.elapsed() / 2
         })
     });
+    tokio_yield_now(&mut group);
     group.finish();
 }
 // ANCHOR_END: switch
+
+/// The same game with async/await: two tokio tasks on a `current_thread`
+/// runtime take turns with `yield_now`, in the same run as `schedule()`.
+fn tokio_yield_now(group: &mut BenchmarkGroup<'_, WallTime>) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    group.bench_function("tokio_yield_now", |b| {
+        b.iter_custom(|iters| {
+            runtime.block_on(async move {
+                let players: Vec<_> = (0..2)
+                    .map(|_| {
+                        tokio::task::spawn(async move {
+                            for _ in 0..iters {
+                                tokio::task::yield_now().await;
+                            }
+                        })
+                    })
+                    .collect();
+                let start = Instant::now();
+                for player in players {
+                    player.await.unwrap();
+                }
+                start.elapsed() / 2
+            })
+        })
+    });
+}
 
 fn spawn_and_run(c: &mut Criterion) {
     let mut group = c.benchmark_group("spawn_and_run");

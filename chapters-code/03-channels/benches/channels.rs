@@ -1,5 +1,6 @@
 //! What a channel costs: a ping-pong round trip between two tasklets, next
-//! to a raw corosensei resume+suspend pair measured in the same run.
+//! to a raw corosensei resume+suspend pair, the bare channel and tokio's,
+//! all measured in the same run.
 //! `ci/ratios.py` reads the ratio off criterion's estimates.
 
 use std::rc::Rc;
@@ -7,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use ch02_scheduler::{run, spawn};
 use ch03_channels::Channel;
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 
 #[path = "../../yardstick.rs"]
 mod yardstick;
@@ -68,7 +70,42 @@ fn ping_pong(c: &mut Criterion) {
             start.elapsed()
         })
     });
+    tokio_ping_pong(&mut group);
     group.finish();
+}
+
+/// The same game with async/await: two tokio tasks on a `current_thread`
+/// runtime, over tokio's `mpsc` channels. Tokio has no rendezvous channel;
+/// a capacity of 1 is the closest, and lets a sender go on before its value
+/// is taken.
+fn tokio_ping_pong(group: &mut BenchmarkGroup<'_, WallTime>) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    group.bench_function("tokio_ping_pong", |b| {
+        b.iter_custom(|iters| {
+            runtime.block_on(async move {
+                let (ping, mut ping_rx) = tokio::sync::mpsc::channel::<u64>(1);
+                let (pong_tx, mut pong) = tokio::sync::mpsc::channel::<u64>(1);
+                let echo = tokio::task::spawn(async move {
+                    while let Some(ball) = ping_rx.recv().await {
+                        pong_tx.send(ball + 1).await.unwrap();
+                    }
+                });
+                let player = tokio::task::spawn(async move {
+                    for ball in 0..iters {
+                        ping.send(ball).await.unwrap();
+                        assert_eq!(pong.recv().await, Some(ball + 1));
+                    }
+                });
+                let start = Instant::now();
+                player.await.unwrap();
+                let elapsed = start.elapsed();
+                echo.await.unwrap();
+                elapsed
+            })
+        })
+    });
 }
 
 criterion_group! {

@@ -4,6 +4,11 @@
 mod golden;
 
 #[test]
+fn bare_kill() {
+    golden::check("bare_kill", &[], "bare_kill");
+}
+
+#[test]
 fn kill() {
     golden::check("kill", &[], "kill");
 }

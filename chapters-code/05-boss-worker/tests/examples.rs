@@ -5,6 +5,11 @@
 mod golden;
 
 #[test]
+fn first_pool() {
+    golden::check("first_pool", &[], "first_pool");
+}
+
+#[test]
 fn boss_worker() {
     golden::check("boss_worker", &[], "boss_worker");
 }

@@ -11,6 +11,6 @@ pub mod spread;
 pub mod world;
 pub mod xchannel;
 
-pub use spread::{SpreadError, map_on_threads, render_on_threads};
+pub use spread::{SpreadError, map_on_threads, render_on_threads, render_split};
 pub use world::{RemoteUnparker, spawn_thread};
 pub use xchannel::{XChannel, XError};

@@ -3,16 +3,63 @@
 //! reports on channels between threads.
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ch01_tasklets::panic_message;
 use ch02_scheduler::{Builder, TaskletExit, catch_tasklet_panic, run, spawn};
 use ch05_boss_worker::mandelbrot::{Picture, Size, row};
-use ch05_boss_worker::{JobId, Outcome, Report};
+use ch05_boss_worker::{JobId, Outcome, Pool, Report};
 
 use crate::world::spawn_thread;
 use crate::xchannel::{XChannel, XError};
+
+/// The smallest version: each of `threads` threads renders every
+/// `threads`-th row of chapter 5's picture on a pool of its own, with
+/// `workers` worker tasklets. No tasklet and no channel crosses a thread.
+///
+/// # Errors
+///
+/// A row whose job failed, or a pool that could not wait.
+// ANCHOR: render_split
+pub fn render_split(threads: u32, workers: usize, size: Size) -> Result<Picture, SpreadError> {
+    let threads = threads.max(1);
+    let width = size.width as usize;
+    let mut pixels = vec![0; width * size.height as usize];
+    std::thread::scope(|scope| {
+        let shares: Vec<_> = (0..threads)
+            .map(|t| {
+                scope.spawn(move || {
+                    let pool = Rc::new(Pool::new(workers, move |y: u32| (y, row(y, size))));
+                    let rows = (t..size.height).step_by(threads as usize);
+                    pool.map(rows)
+                        .map_err(|e| SpreadError::Scheduler(e.to_string()))
+                })
+            })
+            .collect();
+        for (t, share) in (0..threads).zip(shares) {
+            let reports = share
+                .join()
+                .map_err(|p| SpreadError::Panicked(panic_message(&*p).into()))?;
+            for Report { job, outcome } in reports? {
+                match outcome {
+                    Outcome::Done((y, row)) => {
+                        let y = y as usize;
+                        pixels[y * width..(y + 1) * width].copy_from_slice(&row);
+                    }
+                    // Thread t's job k was row t + k * threads.
+                    Outcome::Failed(message) => {
+                        let y = u64::from(t) + job * u64::from(threads);
+                        return Err(SpreadError::Job(y, message));
+                    }
+                }
+            }
+        }
+        Ok(Picture { size, pixels })
+    })
+}
+// ANCHOR_END: render_split
 
 /// What every worker, on any thread, shares with the boss.
 struct Crew<J, R, W> {
@@ -94,14 +141,21 @@ where
     };
     let mut handles = Vec::with_capacity(threads);
     for _ in 0..threads {
-        let crew = crew.clone();
-        let handle = spawn_thread(move || {
-            (0..workers).for_each(|_| spawn_worker(crew.clone()));
+        let shared = crew.clone();
+        let started = spawn_thread(move || {
+            (0..workers).for_each(|_| spawn_worker(shared.clone()));
             // A tasklet's panic, with the tasklet's name, for the boss.
             catch_tasklet_panic(run)
-        })
-        .map_err(SpreadError::Thread)?;
-        handles.push(handle);
+        });
+        match started {
+            Ok(handle) => handles.push(handle),
+            Err(e) => {
+                // Let the threads already started finish, then say why.
+                crew.jobs.close();
+                handles.into_iter().for_each(|h| drop(h.join()));
+                return Err(SpreadError::Thread(e));
+            }
+        }
     }
     // ANCHOR_END: spread
     // ANCHOR: spread_boss

@@ -247,6 +247,7 @@ fn take_notes(world: &mut World, key: ThreadKey) -> Vec<(u64, Wake)> {
         .unwrap_or_default()
 }
 
+// ANCHOR: verdict
 /// Declares a deadlock if every member is idle and no note is on its way.
 fn check_deadlock(world: &mut World) {
     let quiet = world.inboxes.values().all(Vec::is_empty);
@@ -255,6 +256,7 @@ fn check_deadlock(world: &mut World) {
         world.deadlocks += 1;
     }
 }
+// ANCHOR_END: verdict
 
 // ANCHOR: hook
 /// The idle hook of a member thread.
@@ -341,6 +343,7 @@ impl WorldHook {
     }
 }
 
+// ANCHOR: idle_until_note
 /// Sleeps, counted as idle, until a note, a departure or a deadlock wakes
 /// the members; `Err(Idle::Nothing)` if this thread found the deadlock.
 fn idle_until_note(
@@ -362,6 +365,7 @@ fn idle_until_note(
     world.idle -= 1;
     Ok(world)
 }
+// ANCHOR_END: idle_until_note
 
 /// Sleeps, not counted as idle, until the members are woken or `end`;
 /// `Err(Idle::TimedOut)` once it has passed.

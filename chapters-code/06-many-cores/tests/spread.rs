@@ -5,7 +5,7 @@ use std::panic::panic_any;
 
 use ch05_boss_worker::mandelbrot::{Picture, Size, row};
 use ch05_boss_worker::{Outcome, Report};
-use ch06_many_cores::{map_on_threads, render_on_threads};
+use ch06_many_cores::{map_on_threads, render_on_threads, render_split};
 
 #[path = "support/limit.rs"]
 mod limit;
@@ -36,6 +36,26 @@ fn the_picture_is_the_same_on_two_threads() {
     let on_threads = within_limit(move || render_on_threads(2, 4, size).unwrap());
     let pixels = (0..size.height).flat_map(|y| row(y, size)).collect();
     assert_eq!(on_threads, Picture { size, pixels });
+}
+
+#[test]
+fn the_split_picture_is_the_same_too() {
+    let size = Size {
+        width: 80,
+        height: 50,
+    };
+    let pixels: Vec<u8> = (0..size.height).flat_map(|y| row(y, size)).collect();
+    for threads in [1, 2, 3] {
+        let split = within_limit(move || render_split(threads, 4, size).unwrap());
+        assert_eq!(
+            split,
+            Picture {
+                size,
+                pixels: pixels.clone()
+            },
+            "{threads} threads"
+        );
+    }
 }
 
 #[test]
