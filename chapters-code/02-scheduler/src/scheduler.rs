@@ -145,6 +145,7 @@ pub(crate) struct StackBounds {
 
 impl StackBounds {
     /// Where `stack`, asked for with `size` bytes, lies.
+    #[inline]
     fn of(stack: &PooledStack, size: usize) -> StackBounds {
         StackBounds {
             guard: stack.guard_start(),
@@ -620,6 +621,7 @@ impl Builder {
 
     /// A stack of the size asked for, from this thread's pool, and that
     /// size.
+    #[inline]
     fn stack(&self) -> Result<(PooledStack, usize), Error> {
         // Make sure this thread's tasklets are killed when it exits; a
         // thread that is exiting already cannot start new ones.
