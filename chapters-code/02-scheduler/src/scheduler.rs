@@ -1263,7 +1263,7 @@ thread_local! {
     /// Resumes left until the idle hook's next poll, counted by `attend`
     /// while it runs on every resume; zero while the attention word itself
     /// counts them.
-    static UNTIL_POLL: Cell<u32> = const { Cell::new(POLL_EVERY) };
+    static UNTIL_POLL: Cell<u32> = const { Cell::new(POLL_EVERY - 1) };
 }
 
 /// How many tasklets the dispatcher resumes between two polls.
@@ -1291,7 +1291,8 @@ fn attend(
     mut hand_off: Option<TaskRef>,
 ) -> Result<Option<*const Task>, Box<dyn Any + Send>> {
     let until_poll = UNTIL_POLL.get();
-    let left = until_poll.checked_sub(1).unwrap_or(POLL_EVERY);
+    // Polls come every POLL_EVERY resumes, this one counted.
+    let left = until_poll.checked_sub(1).unwrap_or(POLL_EVERY - 1);
     UNTIL_POLL.set(left); // counted, even if the hook panics
     if until_poll == 0 {
         // The hook may wake tasklets to the front of the ring: a partner

@@ -35,7 +35,7 @@ pub enum State {
 ///
 /// ```compile_fail
 /// let t = ch02_scheduler::spawn(|| {});
-/// std::thread::spawn(move || drop(t)); // error: `Rc<...>` cannot be sent
+/// std::thread::spawn(move || drop(t)); // error: `Tasklet` cannot be sent
 /// ```
 pub struct Tasklet(pub(crate) TaskRef);
 
