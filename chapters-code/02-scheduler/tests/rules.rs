@@ -2,7 +2,7 @@
 //! implements, named after it, plus park/unpark and the idle hook.
 //! Each test runs on its own thread, so each gets a fresh scheduler.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -646,4 +646,26 @@ fn rule_6_catch_tasklet_panic_names_main_for_a_panic_of_its_own() {
         (panic.tasklet.name.as_deref(), panic.message()),
         (Some("other"), "theirs")
     );
+}
+
+#[test]
+fn the_idle_hook_is_polled_every_64_resumes() {
+    struct Counter(Rc<Cell<u32>>);
+    impl IdleHook for Counter {
+        fn wait(&mut self) -> Idle {
+            Idle::Nothing
+        }
+        fn poll(&mut self) {
+            self.0.set(self.0.get() + 1);
+        }
+    }
+    let polls = Rc::new(Cell::new(0));
+    set_idle_hook(Some(Box::new(Counter(Rc::clone(&polls)))));
+    // Two tasklets that give up control 63 times each: 2 × 64 resumes.
+    for _ in 0..2 {
+        spawn(|| (0..63).for_each(|_| schedule()));
+    }
+    run().unwrap();
+    assert_eq!(polls.get(), 2, "128 resumes, a poll every 64");
+    set_idle_hook(None);
 }

@@ -1,6 +1,8 @@
 //! The boss and its workers over every core: a pool of worker tasklets on
 //! each of several threads, the boss on the calling thread, jobs and
-//! reports on channels between threads.
+//! reports on channels between threads; and, before it, the smallest
+//! version, [`render_split`], a chapter 5 pool on each thread with nothing
+//! crossing between them.
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::rc::Rc;
