@@ -84,9 +84,11 @@ pub fn spawn(f: impl FnOnce() + 'static) {
 }
 
 fn suspend(switch: Switch) {
-    // SAFETY: only tasklets call `suspend`, and `YIELDER` is the running
-    // one's, which lives on its stack while it runs.
-    unsafe { (*YIELDER.get()).suspend(switch) };
+    let yielder = YIELDER.get();
+    assert!(!yielder.is_null(), "only a tasklet can give up its turn");
+    // SAFETY: `YIELDER` is set only while a tasklet runs, to its yielder,
+    // which lives on its stack while it runs.
+    unsafe { (*yielder).suspend(switch) };
 }
 
 /// Gives up the turn: to the end of the ring.
@@ -110,6 +112,7 @@ pub fn run() {
         // SAFETY: only the dispatcher touches a body, and never while it
         // runs: this one came off the ring.
         let step = unsafe { &mut *task.body.get() }.resume(());
+        YIELDER.set(std::ptr::null());
         let done = with_core(|core| {
             let current = core.current.take().expect("set above");
             match step {

@@ -8,6 +8,7 @@ use std::process::Command;
 use ch01_tasklets::{StackPool, Tasklet};
 use corosensei::stack::Stack;
 
+// ANCHOR: high_water
 /// Runs `f` as a tasklet on a fresh 256 KiB stack and returns how many
 /// bytes of that stack it touched.
 fn high_water(f: impl FnOnce() + 'static) -> usize {
@@ -23,8 +24,8 @@ fn high_water(f: impl FnOnce() + 'static) -> usize {
     let first_written = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
     bytes.len() - first_written
 }
+// ANCHOR_END: high_water
 
-// ANCHOR: main
 fn main() {
     if std::env::args().nth(1).as_deref() == Some("--panic-only") {
         // Run by the parent below, with RUST_BACKTRACE set as it wishes;
@@ -49,7 +50,6 @@ fn main() {
         );
     }
 }
-// ANCHOR_END: main
 
 fn size(bytes: usize) -> String {
     if bytes < 1024 {

@@ -253,27 +253,10 @@ impl Pool {
         let kind = sys::guard_kind()?;
         self.guard = Some(kind);
         let new_slab = self.carved_in_last == STACKS_PER_SLAB;
-        // Guard regions live inside the slab's one mapping; an mprotect'ed
-        // guard page splits off up to two more.
-        let mappings = usize::from(new_slab)
-            + match kind {
-                GuardKind::GuardRegion => 0,
-                GuardKind::ProtectedPage => 2,
-            };
-        sys::reserve_mappings(mappings)?;
+        let mappings = reserve_mappings(kind, new_slab)?;
         if new_slab {
-            let slab = sys::Mapping::reserve(self.slot_size * STACKS_PER_SLAB);
-            let slab = slab.map_err(|e| {
-                sys::release_mappings(mappings);
-                StackError::Map(e)
-            })?;
-            // Guard regions for the whole slab in one system call, where
-            // the kernel takes them in a batch (`process_madvise`).
-            let slots = (0..STACKS_PER_SLAB).map(|i| slab.start() + i * self.slot_size);
-            self.last_guarded =
-                kind == GuardKind::GuardRegion && sys::install_guards(slots, self.guard_size);
-            self.slabs.push(slab);
-            self.carved_in_last = 0;
+            self.map_slab(kind)
+                .inspect_err(|_| sys::release_mappings(mappings))?;
         }
         let slab = self.slabs.last_mut().expect("a slab was just ensured");
         let limit = slab.start() + self.carved_in_last * self.slot_size;
@@ -281,13 +264,34 @@ impl Pool {
         if !self.last_guarded {
             sys::install_guard(limit, self.guard_size, kind).map_err(StackError::Guard)?;
         }
-        let (usable, size) = (limit + self.guard_size, self.slot_size - self.guard_size);
-        (self.valgrind).push(ValgrindStackRegistration::new(usable as *mut u8, size));
+        self.tell_valgrind(limit);
         self.carved_in_last += 1;
         self.carved += 1;
         Ok(limit)
     }
     // ANCHOR_END: carve
+
+    /// Maps a new slab of `STACKS_PER_SLAB` slots. Guard regions go in for
+    /// the whole slab in one system call where the kernel takes them in a
+    /// batch (`process_madvise`); otherwise `carve` guards each stack.
+    fn map_slab(&mut self, kind: GuardKind) -> Result<(), StackError> {
+        let slab =
+            sys::Mapping::reserve(self.slot_size * STACKS_PER_SLAB).map_err(StackError::Map)?;
+        let slots = (0..STACKS_PER_SLAB).map(|i| slab.start() + i * self.slot_size);
+        self.last_guarded =
+            kind == GuardKind::GuardRegion && sys::install_guards(slots, self.guard_size);
+        self.slabs.push(slab);
+        self.carved_in_last = 0;
+        Ok(())
+    }
+
+    /// Tells Valgrind (a no-op without it) that the stack whose guard
+    /// starts at `limit` is a stack, so that a switch to it does not look
+    /// like a huge frame.
+    fn tell_valgrind(&mut self, limit: usize) {
+        let (usable, size) = (limit + self.guard_size, self.slot_size - self.guard_size);
+        (self.valgrind).push(ValgrindStackRegistration::new(usable as *mut u8, size));
+    }
 }
 
 /// One stack from a [`StackPool`]; dropping it gives it back to the pool.
@@ -370,6 +374,20 @@ unsafe impl Stack for PooledStack {
     fn limit(&self) -> StackPointer {
         StackPointer::new(self.limit).expect("a mapped stack is never at address 0")
     }
+}
+
+/// Counts the mappings a new stack adds against the process's limit: the
+/// slab's one mapping when a new slab is needed, and for an mprotect'ed
+/// guard page up to two more, as it splits the slab (guard regions live
+/// inside the slab's one mapping). Returns how many it counted.
+fn reserve_mappings(kind: GuardKind, new_slab: bool) -> Result<usize, StackError> {
+    let mappings = usize::from(new_slab)
+        + match kind {
+            GuardKind::GuardRegion => 0,
+            GuardKind::ProtectedPage => 2,
+        };
+    sys::reserve_mappings(mappings)?;
+    Ok(mappings)
 }
 
 fn round_up(n: usize, to: usize) -> usize {

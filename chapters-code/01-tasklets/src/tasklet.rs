@@ -36,6 +36,7 @@ impl fmt::Display for TaskletId {
     }
 }
 
+// ANCHOR: state_enum
 /// Where a manually driven tasklet is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum State {
@@ -46,6 +47,7 @@ pub enum State {
     /// Its function returned or panicked; it cannot run again.
     Dead,
 }
+// ANCHOR_END: state_enum
 
 /// What one [`Tasklet::resume`] ended with.
 pub enum Step<Y> {

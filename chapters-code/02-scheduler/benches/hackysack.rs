@@ -16,7 +16,7 @@ const KICKS: u64 = 10_000;
 fn hackysack(c: &mut Criterion) {
     let mut group = c.benchmark_group("hackysack");
     group.sample_size(10);
-    for players in [10, 1_000, 10_000, 100_000] {
+    for players in [10, 100, 1_000, 10_000, 100_000] {
         group.bench_with_input(BenchmarkId::new("tasklets", players), &players, |b, &n| {
             b.iter(|| hackysack::tasklets(n, KICKS, 42).unwrap())
         });

@@ -203,7 +203,7 @@ impl Task {
     /// for memory here.
     pub(crate) fn prefetch(&self) {
         #[cfg(target_arch = "x86_64")]
-        {
+        if PREFETCH {
             use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
             let record = (self as *const Task).cast::<i8>();
             // SAFETY: SSE is part of every x86_64 processor, and a prefetch
@@ -258,6 +258,31 @@ const PREFETCH_STACK: usize = 1536;
 
 /// From how many queued tasklets on the dispatcher prefetches the next.
 const PREFETCH_RING: usize = 64;
+
+/// Whether `prefetch` does anything: yes, unless the build sets
+/// `CH02_PREFETCH=0` (`ci/measure` builds it so to compare).
+const PREFETCH: bool = match option_env!("CH02_PREFETCH") {
+    Some(on) => build_knob(on) != 0,
+    None => true,
+};
+
+/// Reads a number given to the build in an environment variable, for the
+/// layout knobs that `ci/measure` compares. A bad value stops the build.
+pub(crate) const fn build_knob(value: &str) -> usize {
+    let digits = value.as_bytes();
+    assert!(!digits.is_empty(), "a layout knob needs a number");
+    let mut number = 0;
+    let mut i = 0;
+    while i < digits.len() {
+        assert!(
+            digits[i].is_ascii_digit(),
+            "a layout knob takes digits only"
+        );
+        number = number * 10 + (digits[i] - b'0') as usize;
+        i += 1;
+    }
+    number
+}
 
 /// The main tasklet's id: the thread's own stack.
 pub(crate) const MAIN_ID: TaskletId = TaskletId(0);

@@ -103,20 +103,32 @@ impl Drop for TaskRef {
 }
 
 /// How far below the top of its stack the next record goes, in whole
-/// cache lines: a different offset each time, over 1 KiB. Stacks lie a
-/// whole number of pages apart, so records all at the same distance from
-/// their tops would compete for the same few sets of the processor's
-/// caches.
+/// cache lines: a different offset each time, over `COLOURS` lines.
+/// Stacks lie a whole number of pages apart, so records all at the same
+/// distance from their tops share the same few sets of the processor's
+/// caches; spreading them was tried, and measured no faster
+/// (`ci/layout.py`), so by default every record sits at the top.
 fn colour() -> usize {
     use std::cell::Cell;
     thread_local!(static NEXT: Cell<usize> = const { Cell::new(0) });
+    if COLOURS == 1 {
+        return 0;
+    }
     let colour = NEXT.get();
     NEXT.set((colour + 1) % COLOURS);
     colour * 64
 }
 
-/// How many different offsets records take.
-const COLOURS: usize = 16;
+/// How many different offsets records take: 1, unless the build sets
+/// `CH02_RECORD_OFFSETS` (`ci/layout.py` builds with 16 and 32 to compare).
+const COLOURS: usize = match option_env!("CH02_RECORD_OFFSETS") {
+    Some(count) => crate::scheduler::build_knob(count),
+    None => 1,
+};
+const _: () = assert!(
+    COLOURS >= 1 && COLOURS <= 64,
+    "CH02_RECORD_OFFSETS: 1 to 64"
+);
 
 /// Frees a record nothing refers to any more.
 #[cold]

@@ -2,9 +2,10 @@
 //! that it cannot interrupt (rule 16; chapter 4 tells the story).
 //!
 //! Stackless's watchdog counted interpreter instructions. Rust code cannot
-//! be stopped at an arbitrary instruction, but it can be at a *switch
-//! point*: a place where a cooperative tasklet could give up control, such
-//! as a channel operation or `schedule`. A tasklet that keeps communicating
+//! safely be switched away from at an arbitrary instruction, but it can be
+//! at a *switch point*: a place where a cooperative tasklet could give up
+//! control, such as a channel operation (`schedule` needs none: it gives
+//! up control itself). A tasklet that keeps communicating
 //! without ever blocking passes many switch points and no switch; with a
 //! budget, the scheduler stops it after that many.
 

@@ -356,7 +356,7 @@ fn the_idle_hook_runs_when_nothing_is_runnable() {
 }
 
 #[test]
-fn tasklets_still_parked_when_their_thread_exits_are_unwound() {
+fn rule_18_tasklets_still_parked_when_their_thread_exits_are_unwound() {
     struct SetOnDrop(Arc<AtomicBool>);
     impl Drop for SetOnDrop {
         fn drop(&mut self) {
@@ -512,7 +512,7 @@ impl IdleHook for Misbehaving {
 }
 
 #[test]
-fn the_idle_hook_may_not_switch() {
+fn rule_19_the_idle_hook_may_not_switch() {
     let saw = Log::default();
     set_idle_hook(Some(Box::new(Misbehaving {
         panics: false,

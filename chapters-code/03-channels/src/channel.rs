@@ -155,8 +155,9 @@ impl<T> State<T> {
 }
 
 // ANCHOR: unlink
-/// Queues a waiter, and takes it out of the queue again if its wait ends by
-/// unwinding (the tasklet was killed, chapter 4): the balance is right at
+/// Queues a waiter, and takes it out of the queue again if its wait ends
+/// otherwise than by the channel: by unwinding (the tasklet was killed,
+/// chapter 4) or with an error (main's deadlock). The balance is right at
 /// once, and a sender's message is dropped by the tasklet that sent it.
 struct Unlink<'a, T> {
     channel: &'a Channel<T>,
@@ -178,10 +179,8 @@ impl<T> Unlink<'_, T> {
 
 impl<T> Drop for Unlink<'_, T> {
     fn drop(&mut self) {
-        // Woken normally, the partner took the waiter: nothing to do.
-        if std::thread::panicking() {
-            self.remove();
-        }
+        // Unless `taken` said the partner (or `close`) took it.
+        self.remove();
     }
 }
 // ANCHOR_END: unlink
@@ -198,6 +197,12 @@ impl<'a, T> Unlink<'a, T> {
         self.mine = Some(waiter.unparker.clone());
         let mut state = self.channel.inner.state.borrow_mut();
         state.waiters.push_back(waiter);
+    }
+
+    /// The wait ended by the channel: whoever woke the waiter took it out
+    /// of the queue already.
+    fn taken(&mut self) {
+        self.mine = None;
     }
 }
 
@@ -338,6 +343,7 @@ impl<T> Channel<T> {
     /// [`ChannelError::Closed`] with the value if the channel is closed,
     /// [`ChannelError::Deadlock`] if the main tasklet would wait forever.
     pub fn send(&self, value: T) -> Result<(), ChannelError<T>> {
+        switch_point(); // for chapter 4's watchdog
         self.send_message(Message::Value(value))
     }
 
@@ -350,12 +356,12 @@ impl<T> Channel<T> {
     ///
     /// As for [`send`](Channel::send) (a closed channel gives back `None`).
     pub fn send_exception(&self, error: Box<dyn Any + Send>) -> Result<(), ChannelError<T>> {
+        switch_point();
         self.send_message(Message::Exception(error))
     }
 
     // ANCHOR: send
     fn send_message(&self, message: Message<T>) -> Result<(), ChannelError<T>> {
-        switch_point(); // for chapter 4's watchdog
         loop {
             let mut state = self.inner.state.borrow_mut();
             if state.closed {
@@ -474,6 +480,9 @@ impl<T> Channel<T> {
                 unlink.register(Waiter { unparker, waiting });
             },
         );
+        if parked.is_ok() {
+            unlink.taken();
+        }
         match parked {
             Ok(DELIVERED) => Ok(()),
             Ok(_) => unreachable!("closing a channel leaves its senders waiting"),
@@ -494,6 +503,9 @@ impl<T> Channel<T> {
                 unlink.register(Waiter { unparker, waiting });
             },
         );
+        if parked.is_ok() {
+            unlink.taken();
+        }
         let message = slot.take();
         self.keep_slot(&slot);
         match (parked, message) {

@@ -179,6 +179,17 @@ fn rule_7_main_receiving_on_an_empty_channel_is_a_deadlock_naming_the_channel() 
 }
 
 #[test]
+fn rule_7_main_deadlocked_in_send_leaves_nothing_in_the_queue() {
+    let ch: Channel<Rc<()>> = Channel::new();
+    let value = Rc::new(());
+    let err = ch.send(Rc::clone(&value)).unwrap_err();
+    assert!(matches!(err, ChannelError::Deadlock(_)), "{err}");
+    // The message left the queue with main's wait, not at some later send.
+    assert_eq!(Rc::strong_count(&value), 1);
+    assert_eq!(ch.balance(), 0);
+}
+
+#[test]
 fn rule_13_a_sent_exception_is_the_receivers_error() {
     let ch: Channel<u32> = Channel::new();
     let c = ch.clone();

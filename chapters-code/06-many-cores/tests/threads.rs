@@ -28,7 +28,7 @@ fn doubler(input: XChannel<u64>, output: XChannel<u64>) -> thread::JoinHandle<()
 }
 
 #[test]
-fn values_go_to_another_thread_and_back() {
+fn rule_17_values_go_to_another_thread_and_back() {
     within_limit(|| {
         let (to, from) = (XChannel::new(), XChannel::new());
         let other = doubler(to.clone(), from.clone());

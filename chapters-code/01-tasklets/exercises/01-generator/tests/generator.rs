@@ -90,3 +90,16 @@ fn a_panic_reaches_the_caller_of_next() {
     // The tasklet is dead: the generator is exhausted.
     assert_eq!(broken.next(), None);
 }
+
+#[test]
+fn a_panic_keeps_its_own_payload() {
+    let pool = pool();
+    let mut broken = Generator::<u8>::new(&pool, |_| std::panic::panic_any(42u8));
+    let payload = catch_unwind(AssertUnwindSafe(|| broken.next()))
+        .expect_err("the tasklet's panic must go on in the caller of `next`");
+    assert_eq!(
+        payload.downcast_ref::<u8>(),
+        Some(&42),
+        "the caller must get the very payload the tasklet panicked with"
+    );
+}

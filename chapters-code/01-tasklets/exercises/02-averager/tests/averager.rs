@@ -44,6 +44,8 @@ fn two_averagers_are_independent() {
         assert_eq!(b.push(100.0), 100.0);
         assert_eq!(a.push(3.0), 2.0);
         assert_eq!(b.push(0.0), 50.0);
+        // Each averager keeps its own tasklet, and that tasklet's stack.
+        assert_eq!(pool.stats().in_use, 2);
     }
     // Dropping a suspended averager unwinds its tasklet and frees its stack.
     assert_eq!(pool.stats().in_use, 0);

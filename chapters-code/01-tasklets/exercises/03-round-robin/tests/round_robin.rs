@@ -72,17 +72,33 @@ fn no_tasklets_yield_nothing() {
 }
 
 #[test]
-#[should_panic(expected = "b broke")]
-fn a_panic_goes_on_in_the_caller() {
+fn a_panic_goes_on_in_the_caller_with_its_own_payload() {
     let pool = StackPool::new(64 * 1024);
     let log = Log::default();
     let breaks = Tasklet::new(&pool, |yielder, ()| {
         yielder.suspend("b1");
-        panic!("b broke");
+        std::panic::panic_any(7u32);
     })
     .expect("a stack");
-    round_robin(vec![
-        task(&pool, &["a1", "a2", "a3"], &log, "a end"),
-        breaks,
-    ]);
+    let tasks = vec![task(&pool, &["a1", "a2", "a3"], &log, "a end"), breaks];
+    let payload = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| round_robin(tasks)))
+        .expect_err("the tasklet's panic must go on in the caller");
+    assert_eq!(payload.downcast_ref::<u32>(), Some(&7), "the very payload");
+}
+
+#[test]
+fn a_finished_tasklet_gives_its_stack_back_at_once() {
+    let pool = StackPool::new(64 * 1024);
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    let quick = Tasklet::new(&pool, |_, ()| {}).expect("a stack");
+    let (watcher_pool, watcher_seen) = (pool.clone(), Rc::clone(&seen));
+    let watcher = Tasklet::new(&pool, move |yielder, ()| {
+        yielder.suspend("w1");
+        // `quick` finished in its first turn: only this tasklet still
+        // holds a stack from the pool.
+        watcher_seen.borrow_mut().push(watcher_pool.stats().in_use);
+    })
+    .expect("a stack");
+    assert_eq!(round_robin(vec![quick, watcher]), ["w1"]);
+    assert_eq!(*seen.borrow(), [1]);
 }

@@ -8,7 +8,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
 use ch02_ex_event::Event;
-use ch02_scheduler::{run, schedule, spawn};
+use ch02_scheduler::{State, Tasklet, run, schedule, spawn};
 
 type Log = Rc<RefCell<Vec<String>>>;
 
@@ -17,21 +17,25 @@ fn push(log: &Log, entry: impl Into<String>) {
 }
 
 /// Spawns a tasklet that logs, waits for `event`, and logs again.
-fn waiter(name: &'static str, event: &Event, log: &Log) {
+fn waiter(name: &'static str, event: &Event, log: &Log) -> Tasklet {
     let (event, log) = (event.clone(), Rc::clone(log));
     spawn(move || {
         push(&log, format!("{name} waits"));
         event.wait();
         push(&log, format!("{name} woke"));
-    });
+    })
 }
 
 #[test]
 fn main_sets_and_the_waiters_wake_in_order() {
     let event = Event::new();
     let log = Log::default();
-    for name in ["A", "B", "C"] {
-        waiter(name, &event, &log);
+    let waiters = ["A", "B", "C"].map(|name| waiter(name, &event, &log));
+    // Main gives up its turn once: each waiter runs once, and must then be
+    // parked, not polling the flag.
+    schedule();
+    for waiter in &waiters {
+        assert_eq!(waiter.state(), State::Blocked, "a waiter parks until `set`");
     }
     run().unwrap();
     assert!(!event.is_set());

@@ -116,3 +116,32 @@ fn values_come_out_in_the_order_they_went_in_across_blocking() {
 fn a_capacity_of_zero_is_refused() {
     let _ = Buffered::<u8>::new(0);
 }
+
+#[test]
+fn a_woken_sender_checks_again_for_room() {
+    let channel = Buffered::new(1);
+    channel.send(1);
+    let log = Log::default();
+    let (tx, l) = (channel.clone(), Rc::clone(&log));
+    spawn(move || {
+        tx.send(2);
+        push(&l, "sent 2");
+    });
+    run().unwrap(); // the sender finds the buffer full, and waits
+    // Main's receive wakes the sender, and main goes on running: it takes
+    // the room before the woken sender gets its turn.
+    assert_eq!(channel.receive(), 1);
+    push(&log, "main received 1");
+    channel.send(3);
+    run().unwrap();
+    assert_eq!(
+        *log.borrow(),
+        ["main received 1"],
+        "the room was taken: wait again"
+    );
+    assert_eq!(channel.len(), 1, "never more than the capacity");
+    assert_eq!(channel.receive(), 3);
+    run().unwrap();
+    assert_eq!(*log.borrow(), ["main received 1", "sent 2"]);
+    assert_eq!(channel.receive(), 2);
+}

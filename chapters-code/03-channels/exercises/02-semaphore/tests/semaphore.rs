@@ -68,3 +68,16 @@ fn waiters_get_permits_in_order_and_latecomers_cannot_steal_them() {
     run().unwrap();
     assert_eq!(*log.borrow(), ["A acquired", "B acquired"]);
 }
+
+#[test]
+fn a_waiter_whose_wait_ended_otherwise_gets_no_permit() {
+    let semaphore = Semaphore::new(0);
+    // Main waits with nothing else runnable: its park fails (a deadlock),
+    // and `acquire` panics, leaving a waiter whose park is over.
+    let waited = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| semaphore.acquire()));
+    assert!(waited.is_err(), "nobody could ever release: a deadlock");
+    // That stale waiter must not swallow the permit.
+    semaphore.release();
+    assert_eq!(semaphore.available(), 1, "the permit goes back to the pool");
+    assert!(semaphore.try_acquire());
+}
