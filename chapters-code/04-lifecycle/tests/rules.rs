@@ -252,6 +252,34 @@ fn rule_14_a_destructor_that_blocks_during_a_kill_gets_an_error() {
 }
 
 #[test]
+fn rule_14_a_destructor_whose_send_would_wait_during_a_kill_gets_an_error() {
+    let outcome: Rc<RefCell<Option<String>>> = Rc::default();
+    let channel: Channel<u32> = Channel::new();
+    let (ch, out) = (channel.clone(), Rc::clone(&outcome));
+    let victim = spawn(move || {
+        struct SendsInDrop(Channel<u32>, Rc<RefCell<Option<String>>>);
+        impl Drop for SendsInDrop {
+            fn drop(&mut self) {
+                // Nobody receives: this send would have to wait.
+                let result = self.0.send(7);
+                *self.1.borrow_mut() = Some(match result {
+                    Err(ChannelError::Scheduler(e)) => e.to_string(),
+                    other => format!("unexpected: {other:?}"),
+                });
+            }
+        }
+        let _sends = SendsInDrop(ch.clone(), out);
+        let _ = ch.receive();
+    });
+    run().unwrap();
+    victim.kill().unwrap();
+    assert!(victim.is_dead());
+    let message = outcome.borrow().clone().expect("the destructor ran");
+    assert!(message.contains("unwinding"), "{message}");
+    assert_eq!(channel.balance(), 0, "neither wait is left in the queue");
+}
+
+#[test]
 fn rule_14_kill_a_tasklet_waiting_in_the_run_queue() {
     let drops = DropCounter::default();
     let token = drops.token();

@@ -81,6 +81,7 @@ impl<T> From<ChannelError<T>> for PoolError {
     }
 }
 
+// ANCHOR: crew
 /// What the boss, the workers and the supervisor share.
 struct Crew<J, R> {
     work: Box<dyn Fn(J) -> R>,
@@ -95,6 +96,7 @@ struct Crew<J, R> {
     /// How many workers were started, replacements included.
     started: Cell<usize>,
 }
+// ANCHOR_END: crew
 
 // ANCHOR: worker
 /// Starts the worker in place `place`: it takes jobs until the job channel
@@ -245,11 +247,15 @@ impl<J: 'static, R: 'static> Pool<J, R> {
     ///
     /// # Errors
     ///
-    /// As for [`next_report`](Pool::next_report).
+    /// [`PoolError::Closed`] if the pool is closed already; otherwise as
+    /// for [`next_report`](Pool::next_report).
     pub fn map(
         self: &Rc<Self>,
         jobs: impl IntoIterator<Item = J> + 'static,
     ) -> Result<Vec<Report<R>>, PoolError> {
+        if self.crew.jobs.is_closing() {
+            return Err(PoolError::Closed);
+        }
         let pool = Rc::clone(self);
         Builder::new()
             .name("boss: submit")
@@ -304,6 +310,7 @@ impl<J, R> Pool<J, R> {
     // ANCHOR_END: cancel
 }
 
+// ANCHOR: end
 /// Kills `tasklet` now, or, where a switch cannot be made (the caller is
 /// unwinding, or is the idle hook), as soon as its turn comes.
 fn end(tasklet: &Tasklet) {
@@ -311,6 +318,7 @@ fn end(tasklet: &Tasklet) {
         let _ = tasklet.kill_pending();
     }
 }
+// ANCHOR_END: end
 
 impl<J, R> Drop for Pool<J, R> {
     /// A pool dropped before it was closed and drained is cancelled, so

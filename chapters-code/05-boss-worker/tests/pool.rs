@@ -21,6 +21,13 @@ fn fail(message: &'static str) -> ! {
 }
 
 #[test]
+fn map_on_a_closed_pool_says_so() {
+    let pool = Rc::new(Pool::new(2, |n: u32| n));
+    pool.close();
+    assert!(matches!(pool.map(0..3), Err(PoolError::Closed)));
+}
+
+#[test]
 fn every_job_is_reported_exactly_once() {
     let pool = Rc::new(Pool::new(4, |n: u32| n * 2));
     let reports = pool.map(0..100).unwrap();

@@ -54,3 +54,16 @@ fn a_closed_channel_is_ready_with_its_error() {
         Some((1, Err(ChannelError::Closed(None))))
     ));
 }
+
+#[test]
+fn a_sent_error_is_ready_too() {
+    let (a, b) = (Channel::<u32>::new(), Channel::<u32>::new());
+    let tx = b.clone();
+    spawn(move || tx.send_exception(Box::new("no more")).unwrap());
+    run().unwrap();
+    let Some((1, Err(ChannelError::Exception(payload)))) = try_select(&[&a, &b]) else {
+        panic!("the sent error is the ready channel's result");
+    };
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"no more"));
+    assert_eq!(b.balance(), 0, "the sender was served");
+}

@@ -34,6 +34,26 @@ fn a_slow_consumer_does_not_make_it_drift() {
 }
 
 #[test]
+fn after_a_slow_receive_the_ticks_catch_up_with_their_deadlines() {
+    time::set_clock(VirtualClock::new());
+    let channel = ticker(ms(100), 4);
+    let mut received_at = Vec::new();
+    let mut first = true;
+    while channel.receive().is_ok() {
+        received_at.push(time::now());
+        if first {
+            // Slow once: the tick due at 200 waits for this consumer.
+            sleep(ms(150)).unwrap();
+            first = false;
+        }
+    }
+    // The next ticks are due at 300 and 400 whatever happened before; a
+    // ticker that sleeps a period after each send would deliver them at
+    // 350 and 450.
+    assert_eq!(received_at, [ms(100), ms(250), ms(300), ms(400)]);
+}
+
+#[test]
 fn zero_ticks_close_at_once() {
     time::set_clock(VirtualClock::new());
     let channel = ticker(ms(100), 0);

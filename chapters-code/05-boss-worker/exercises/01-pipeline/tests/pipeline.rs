@@ -56,3 +56,33 @@ fn no_stages_pass_values_through() {
     run().unwrap();
     assert_eq!(*got.borrow(), [7, 8]);
 }
+
+#[test]
+fn every_stage_is_a_tasklet_of_its_own() {
+    let seen_by_first: Rc<RefCell<Vec<i64>>> = Rc::default();
+    let gate: Channel<()> = Channel::new();
+    let seen = Rc::clone(&seen_by_first);
+    let held = gate.clone();
+    let stages: Vec<Stage> = vec![
+        Box::new(move |x| {
+            seen.borrow_mut().push(x);
+            x
+        }),
+        // The second stage holds the first value until the gate opens.
+        Box::new(move |x| {
+            if x == 1 {
+                held.receive().unwrap();
+            }
+            x
+        }),
+    ];
+    let got = collect(pipeline(source(vec![1, 2, 3]), stages));
+    run().unwrap();
+    // While the second stage waits with value 1, the first has already
+    // taken value 2: the stages run side by side.
+    assert_eq!(*seen_by_first.borrow(), [1, 2]);
+    assert!(got.borrow().is_empty());
+    gate.send(()).unwrap();
+    run().unwrap();
+    assert_eq!(*got.borrow(), [1, 2, 3]);
+}

@@ -7,7 +7,7 @@ use std::time::Duration;
 use ch02_scheduler::spawn;
 use ch04_lifecycle::sleep;
 use ch04_lifecycle::time::{self, VirtualClock};
-use ch05_boss_worker::{Outcome, Pool};
+use ch05_boss_worker::{Outcome, Pool, PoolError};
 use ch05_ex_in_order::in_order;
 
 /// A pool whose job `ms` sleeps `ms` milliseconds and returns `ms`.
@@ -53,4 +53,20 @@ fn the_channel_closes_after_the_last_outcome() {
     spawn(move || drop(drain(&done)));
     ch02_scheduler::run().unwrap();
     assert!(out.is_closed());
+}
+
+#[test]
+fn more_jobs_than_workers_all_come_out_and_the_pool_is_closed() {
+    let pool = sleepers();
+    let out = in_order(Rc::clone(&pool), vec![10, 10, 10, 10, 10, 10]);
+    // Three workers: jobs 0 to 2 end at 10, jobs 3 to 5 at 20. The boss
+    // must collect while it still submits, or the pool stops.
+    assert_eq!(
+        drain(&out),
+        [(10, 10), (10, 10), (10, 10), (10, 20), (10, 20), (10, 20)]
+    );
+    assert!(
+        matches!(pool.submit(1), Err(PoolError::Closed)),
+        "in_order closes the pool once every job is submitted"
+    );
 }

@@ -2,9 +2,12 @@
 //! its limit, reports how many restarts it took or why it gave up, and
 //! does not restart a body that was killed.
 
+use std::cell::RefCell;
 use std::panic::panic_any;
+use std::rc::Rc;
 
-use ch02_scheduler::current;
+use ch02_scheduler::{Tasklet, current, schedule, spawn};
+use ch03_channels::Channel;
 use ch05_ex_restart_limit::{GaveUp, supervise};
 
 /// Panics with `message` as the payload (a `&'static str`, as `panic!`
@@ -54,4 +57,41 @@ fn a_kill_is_not_a_crash() {
 /// Kills the current tasklet (it unwinds with `TaskletExit`).
 fn kill_self() -> Result<(), ch02_scheduler::Error> {
     current().raise(Box::new(ch02_scheduler::TaskletExit))
+}
+
+#[test]
+fn a_message_made_with_format_is_kept_too() {
+    // `panic!("{x}")` panics with a `String`, not a `&'static str`.
+    let outcome = supervise(1, |attempt| panic_any(format!("attempt {attempt} failed")));
+    assert_eq!(
+        outcome,
+        Err(GaveUp {
+            restarts: 1,
+            message: "attempt 1 failed".to_owned()
+        })
+    );
+}
+
+#[test]
+fn a_body_killed_by_another_tasklet_is_not_restarted() {
+    let victim: Rc<RefCell<Option<Tasklet>>> = Rc::default();
+    let published = Rc::clone(&victim);
+    spawn(move || {
+        // Waits until the body has said who it is, then kills it.
+        loop {
+            let body = published.borrow_mut().take();
+            if let Some(body) = body {
+                body.raise(Box::new(ch02_scheduler::TaskletExit)).unwrap(); // a kill
+                return;
+            }
+            schedule();
+        }
+    });
+    let gate: Channel<()> = Channel::new();
+    let outcome = supervise(5, move |_| {
+        *victim.borrow_mut() = Some(current());
+        let _ = gate.receive(); // nobody sends: only the kill ends this
+        fail("woken without a kill");
+    });
+    assert_eq!(outcome, Err(GaveUp::killed(0)));
 }
