@@ -115,7 +115,7 @@ fn colour() -> usize {
         return 0;
     }
     let colour = NEXT.get();
-    NEXT.set((colour + 1) % COLOURS);
+    NEXT.set(if colour + 1 < COLOURS { colour + 1 } else { 0 });
     colour * 64
 }
 

@@ -16,6 +16,13 @@ use ch02_scheduler::{Error, Unparker, WaitOn, Wake, park};
 
 use crate::world::RemoteUnparker;
 
+/// The wake a partner's value (or a taken message) sends, as in chapter 3.
+const DELIVERED: Wake = Wake(0);
+/// The wake `close` sends a waiting receiver, as in chapter 3.
+const CLOSED: Wake = Wake(1);
+/// The wake a registration that settles its own exchange sends itself.
+const SETTLED: Wake = Wake(0);
+
 /// What a blocked receiver finds in its slot.
 enum Message<T> {
     Value(T),
@@ -170,7 +177,7 @@ impl<T: Send> XChannel<T> {
             None => Ok(()),
             Some(Err(())) => Err(XError::Closed(value.take())),
             Some(Ok(receiver)) => {
-                receiver.waker.unpark(Wake(0));
+                receiver.waker.unpark(DELIVERED);
                 Ok(())
             }
         }
@@ -209,7 +216,7 @@ impl<T: Send> XChannel<T> {
                 waiting: Waiting::Sender(value),
                 ..
             })) => {
-                waker.unpark(Wake(0));
+                waker.unpark(DELIVERED);
                 Ok(value)
             }
             Some(Ok(_)) => unreachable!("only a sender is taken"),
@@ -239,7 +246,7 @@ impl<T: Send> XChannel<T> {
         self.wait(|state, unparker| match try_now(state) {
             Some(outcome) => {
                 decided = Some(outcome);
-                unparker.unpark(Wake(0));
+                unparker.unpark(SETTLED);
                 None
             }
             None => Some(waiting()),
@@ -302,7 +309,7 @@ impl<T: Send> XChannel<T> {
             receivers
         };
         for receiver in receivers {
-            receiver.waker.unpark(Wake(1));
+            receiver.waker.unpark(CLOSED);
         }
     }
 }
