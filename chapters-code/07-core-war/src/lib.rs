@@ -7,3 +7,4 @@ pub mod exec;
 pub mod flat;
 pub mod load;
 pub mod redcode;
+pub mod tasklets;

@@ -4,11 +4,21 @@
 
 use std::process::ExitCode;
 
-use ch07_core_war::battle::{Positions, Rules, battle};
+use ch07_core_war::battle::{Engine, Positions, Rules, battle};
 use ch07_core_war::flat::Flat;
 use ch07_core_war::load;
 use ch07_core_war::redcode::Warrior;
+use ch07_core_war::tasklets::Tasklets;
 use clap::Parser;
+
+/// The engines `--engine` chooses from.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum EngineKind {
+    /// Every warrior process a tasklet.
+    Tasklets,
+    /// A plain loop over queues of program counters.
+    Flat,
+}
 
 /// A Core War simulator (MARS) with pMARS's rules, flags and output.
 #[derive(Parser, Debug)]
@@ -41,6 +51,9 @@ struct Args {
     /// King-of-the-Hill output: wins and ties per warrior.
     #[arg(short = 'k')]
     koth: bool,
+    /// Which engine runs the rounds: a tasklet per process, or a loop.
+    #[arg(long, value_enum, default_value_t = EngineKind::Tasklets)]
+    engine: EngineKind,
     /// Prints help.
     #[arg(short = 'h', long = "help", action = clap::ArgAction::Help)]
     help: Option<bool>,
@@ -77,7 +90,11 @@ fn run(args: &Args) -> Result<String, String> {
         Some(fixed) => Positions::fixed(fixed, rules),
         None => Positions::seeded(clock_seed(), rules),
     };
-    let (tallies, _) = battle(&warriors, &rules, args.rounds, &mut positions, &mut Flat);
+    let engine: &mut dyn Engine = match args.engine {
+        EngineKind::Tasklets => &mut Tasklets,
+        EngineKind::Flat => &mut Flat,
+    };
+    let (tallies, _) = battle(&warriors, &rules, args.rounds, &mut positions, engine);
     let mut out = String::new();
     if args.koth {
         for tally in &tallies {

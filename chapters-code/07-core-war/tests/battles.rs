@@ -1,0 +1,79 @@
+//! Whole battles: both engines against exhaust-ma's results (stored, so
+//! that this test needs no exhaust-ma), and against each other, round by
+//! round.
+
+use std::path::Path;
+
+use ch07_core_war::battle::{Engine, Positions, RoundReport, Rules, Tally, battle};
+use ch07_core_war::flat::Flat;
+use ch07_core_war::load;
+use ch07_core_war::redcode::Warrior;
+use ch07_core_war::tasklets::Tasklets;
+
+fn warrior(name: &str) -> Warrior {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("warriors/benchmark")
+        .join(format!("{name}.rc"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    load::parse(&text, 8000).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn play(pair: [&str; 2], rounds: u32, engine: &mut dyn Engine) -> (Vec<Tally>, Vec<RoundReport>) {
+    let warriors = pair.map(warrior);
+    let rules = Rules::default();
+    battle(
+        &warriors,
+        &rules,
+        rounds,
+        &mut Positions::fixed(4000, rules),
+        engine,
+    )
+}
+
+/// Each line of the stored results: the pair, and `-k`'s four numbers.
+fn expected() -> Vec<([String; 2], [u32; 4])> {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("warriors/benchmark/expected-exhaust-ma.txt");
+    std::fs::read_to_string(path)
+        .expect("the stored results")
+        .lines()
+        .map(|line| {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let numbers: Vec<u32> = words[2..]
+                .iter()
+                .map(|n| n.parse().expect("a number"))
+                .collect();
+            (
+                [words[0].to_owned(), words[1].to_owned()],
+                numbers.try_into().expect("four numbers"),
+            )
+        })
+        .collect()
+}
+
+fn koth(tallies: &[Tally]) -> [u32; 4] {
+    let ties = |t: &Tally| t.survived[1];
+    [
+        tallies[0].survived[0],
+        ties(&tallies[0]),
+        tallies[1].survived[0],
+        ties(&tallies[1]),
+    ]
+}
+
+#[test]
+fn the_flat_engine_gives_exhaust_mas_results() {
+    for ([a, b], want) in expected() {
+        let (tallies, _) = play([&a, &b], 20, &mut Flat);
+        assert_eq!(koth(&tallies), want, "{a} against {b}");
+    }
+}
+
+#[test]
+fn the_tasklet_engine_agrees_with_the_flat_one_round_by_round() {
+    for ([a, b], _) in expected() {
+        let (_, flat) = play([&a, &b], 4, &mut Flat);
+        let (_, tasklets) = play([&a, &b], 4, &mut Tasklets);
+        assert_eq!(tasklets, flat, "{a} against {b}");
+    }
+}
