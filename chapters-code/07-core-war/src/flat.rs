@@ -12,6 +12,25 @@ use crate::redcode::Instruction;
 #[derive(Debug, Default)]
 pub struct Flat;
 
+// ANCHOR: turn
+/// One turn of a warrior: the process at the head of its queue executes
+/// one instruction, and goes to the back of the queue (after it, a process
+/// it split off, unless the warrior has `processes` already), or dies.
+pub fn turn_of(core: &mut [Instruction], queue: &mut VecDeque<u32>, processes: u32) {
+    let pc = queue.pop_front().expect("a live warrior has a process");
+    match execute(core, pc) {
+        Outcome::Next(next) => queue.push_back(next),
+        Outcome::Split { next, new } => {
+            queue.push_back(next);
+            if queue.len() < processes as usize {
+                queue.push_back(new);
+            }
+        }
+        Outcome::Died => {}
+    }
+}
+// ANCHOR_END: turn
+
 // ANCHOR: flat
 impl Engine for Flat {
     fn round(
@@ -33,18 +52,8 @@ impl Engine for Flat {
         while left > 0 {
             let w = turn.pop_front().expect("a live warrior");
             let queue = &mut queues[w];
-            let pc = queue.pop_front().expect("a live warrior has a process");
             executed += 1;
-            match execute(core, pc) {
-                Outcome::Next(next) => queue.push_back(next),
-                Outcome::Split { next, new } => {
-                    queue.push_back(next);
-                    if queue.len() < rules.processes as usize {
-                        queue.push_back(new);
-                    }
-                }
-                Outcome::Died => {}
-            }
+            turn_of(core, queue, rules.processes);
             if queue.is_empty() {
                 // pMARS's rescaling: the turns left are shared by one fewer.
                 let alive = turn.len() as u64 + 1;
