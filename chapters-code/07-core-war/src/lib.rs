@@ -2,6 +2,7 @@
 //! MARS (Memory Array Redcode Simulator) with pMARS's rules; every warrior
 //! process can be a tasklet.
 
+pub mod assemble;
 pub mod battle;
 pub mod exec;
 pub mod flat;

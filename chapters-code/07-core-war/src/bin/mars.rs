@@ -4,9 +4,9 @@
 
 use std::process::ExitCode;
 
+use ch07_core_war::assemble::{Environment, assemble};
 use ch07_core_war::battle::{Engine, Positions, Rules, battle};
 use ch07_core_war::flat::Flat;
-use ch07_core_war::load;
 use ch07_core_war::redcode::Warrior;
 use ch07_core_war::tasklets::Tasklets;
 use clap::Parser;
@@ -81,7 +81,7 @@ fn run(args: &Args) -> Result<String, String> {
     let warriors = args
         .warriors
         .iter()
-        .map(|path| read_warrior(path, &rules))
+        .map(|path| read_warrior(path, &rules, args.warriors.len() as u32, args.rounds))
         .collect::<Result<Vec<Warrior>, String>>()?;
     if warriors.len() > 2 {
         return Err("more than two warriors are not supported yet".into());
@@ -154,9 +154,18 @@ fn rules(args: &Args) -> Result<Rules, String> {
     })
 }
 
-fn read_warrior(path: &str, rules: &Rules) -> Result<Warrior, String> {
+fn read_warrior(path: &str, rules: &Rules, warriors: u32, rounds: u32) -> Result<Warrior, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    let warrior = load::parse(&text, rules.size).map_err(|e| format!("{path}: {e}"))?;
+    let env = Environment {
+        size: rules.size,
+        processes: rules.processes,
+        cycles: rules.cycles,
+        max_length: rules.max_length,
+        min_distance: rules.min_distance,
+        warriors,
+        rounds,
+    };
+    let warrior = assemble(&text, &env).map_err(|e| format!("{path}: {e}"))?;
     if warrior.code.len() > rules.max_length as usize {
         return Err(format!(
             "{path}: {} instructions, more than -l {} allows",

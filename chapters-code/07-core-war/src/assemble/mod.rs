@@ -1,0 +1,573 @@
+//! The assembler: Redcode source (or a load file, which is Redcode too)
+//! to a [`Warrior`], as pMARS 0.9.2 assembles it.
+//!
+//! Two passes. The first reads each line: labels, pseudo-ops (`EQU`,
+//! `ORG`, `END`), an instruction with its operand texts. The second
+//! evaluates every operand, with `EQU` names replaced by their text (a
+//! text substitution, as in pMARS), labels as offsets from the instruction
+//! that uses them, and pMARS's predefined constants.
+
+mod expr;
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::redcode::{Instruction, Mode, Modifier, Opcode, Warrior, normalise};
+
+/// Source that could not be assembled: where, and what was expected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AsmError {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What was wrong, and what was expected instead.
+    pub message: String,
+}
+
+impl fmt::Display for AsmError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "line {}, column {}: {}",
+            self.line, self.column, self.message
+        )
+    }
+}
+
+impl std::error::Error for AsmError {}
+
+/// The simulator's settings, which source may read as pMARS's predefined
+/// constants (`CORESIZE`, `MAXPROCESSES`…).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Environment {
+    /// `CORESIZE`: values are reduced modulo it.
+    pub size: u32,
+    /// `MAXPROCESSES`.
+    pub processes: u32,
+    /// `MAXCYCLES`.
+    pub cycles: u32,
+    /// `MAXLENGTH`.
+    pub max_length: u32,
+    /// `MINDISTANCE`.
+    pub min_distance: u32,
+    /// `WARRIORS`.
+    pub warriors: u32,
+    /// `ROUNDS`.
+    pub rounds: u32,
+}
+
+impl Default for Environment {
+    fn default() -> Environment {
+        Environment {
+            size: 8000,
+            processes: 8000,
+            cycles: 80_000,
+            max_length: 100,
+            min_distance: 100,
+            warriors: 2,
+            rounds: 1,
+        }
+    }
+}
+
+/// An instruction as the first pass read it.
+struct Line {
+    line: usize,
+    opcode: Opcode,
+    modifier: Option<Modifier>,
+    operands: Vec<Operand>,
+}
+
+/// An operand's mode (if written) and its expression's text, with the
+/// column the text starts at.
+struct Operand {
+    mode: Option<Mode>,
+    text: String,
+    column: usize,
+}
+
+/// Everything the first pass gathers.
+#[derive(Default)]
+struct Program {
+    lines: Vec<Line>,
+    labels: HashMap<String, usize>,
+    equs: HashMap<String, String>,
+    /// `ORG`'s or `END`'s expression, and where it was.
+    start: Option<(String, usize, usize)>,
+    asserts: Vec<(String, usize, usize)>,
+    name: String,
+    author: String,
+}
+
+/// Assembles `source` for the settings in `env`.
+///
+/// # Errors
+///
+/// The first problem found, with its line and column: an unknown opcode,
+/// modifier or name, a missing or extra operand, a bad expression, a label
+/// defined twice, an `;assert` that fails, no instruction at all.
+pub fn assemble(source: &str, env: &Environment) -> Result<Warrior, AsmError> {
+    let program = first_pass(source)?;
+    if program.lines.is_empty() {
+        return Err(AsmError {
+            line: 1,
+            column: 1,
+            message: "no instructions: an empty warrior".into(),
+        });
+    }
+    let mut code = Vec::with_capacity(program.lines.len());
+    for (address, line) in program.lines.iter().enumerate() {
+        code.push(second_pass(&program, line, address, env)?);
+    }
+    let start = match &program.start {
+        None => 0,
+        Some((text, line, column)) => {
+            let value = evaluate(&program, text, 0, *line, *column, env)?;
+            usize::try_from(value)
+                .ok()
+                .filter(|&start| start < code.len())
+                .ok_or_else(|| AsmError {
+                    line: *line,
+                    column: *column,
+                    message: format!(
+                        "the start ({value}) lies outside the warrior's {} instructions",
+                        code.len()
+                    ),
+                })?
+        }
+    };
+    for (text, line, column) in &program.asserts {
+        if evaluate(&program, text, 0, *line, *column, env)? == 0 {
+            return Err(AsmError {
+                line: *line,
+                column: *column,
+                message: format!("assertion failed: {}", text.trim()),
+            });
+        }
+    }
+    Ok(Warrior {
+        name: program.name,
+        author: program.author,
+        code,
+        start: start as u32,
+    })
+}
+
+fn first_pass(source: &str) -> Result<Program, AsmError> {
+    let lines: Vec<&str> = source.lines().collect();
+    // Text before a `;redcode` line is not Redcode (mail headers, notes).
+    let first = lines
+        .iter()
+        .position(|l| l.trim_start().to_ascii_lowercase().starts_with(";redcode"))
+        .map_or(0, |at| at + 1);
+    let mut program = Program::default();
+    let mut pending: Vec<(String, usize, usize)> = Vec::new();
+    for (index, raw) in lines.iter().enumerate().skip(first) {
+        let number = index + 1;
+        let (code, comment) = match raw.find(';') {
+            Some(at) => (&raw[..at], Some((&raw[at + 1..], at + 2))),
+            None => (*raw, None),
+        };
+        if let Some((comment, column)) = comment {
+            let lower = comment.to_ascii_lowercase();
+            if lower.starts_with("name") {
+                program.name = comment[4..].trim().to_owned();
+            } else if lower.starts_with("author") {
+                program.author = comment[6..].trim().to_owned();
+            } else if lower.starts_with("assert") {
+                program
+                    .asserts
+                    .push((comment[6..].to_owned(), number, column + 6));
+            }
+        }
+        let mut rest = code;
+        let mut column = 1;
+        loop {
+            let trimmed = rest.trim_start();
+            column += rest.len() - trimmed.len();
+            rest = trimmed;
+            let word_len = rest
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+                .unwrap_or(rest.len());
+            if word_len == 0 {
+                if !rest.is_empty() {
+                    return Err(not_an_opcode(&pending, number, column, rest));
+                }
+                break; // labels alone on a line apply to the next instruction
+            }
+            let word = &rest[..word_len];
+            let after = rest[word_len..]
+                .strip_prefix(':')
+                .unwrap_or(&rest[word_len..]);
+            let upper = word.to_ascii_uppercase();
+            let (op_name, modifier_name) = match upper.split_once('.') {
+                Some((op, m)) => (op, Some(m)),
+                None => (upper.as_str(), None),
+            };
+            let operands_column = column + (rest.len() - after.len());
+            match op_name {
+                "EQU" => {
+                    if pending.is_empty() {
+                        return Err(AsmError {
+                            line: number,
+                            column,
+                            message: "EQU needs a label before it".into(),
+                        });
+                    }
+                    for (label, line, column) in pending.drain(..) {
+                        if program
+                            .equs
+                            .insert(label.clone(), after.trim().to_owned())
+                            .is_some()
+                            || program.labels.contains_key(&label)
+                        {
+                            return Err(AsmError {
+                                line,
+                                column,
+                                message: format!("{label} is defined twice"),
+                            });
+                        }
+                    }
+                    break;
+                }
+                "ORG" => {
+                    program.start = Some((after.to_owned(), number, operands_column));
+                    break;
+                }
+                "END" => {
+                    if !after.trim().is_empty() {
+                        program.start = Some((after.to_owned(), number, operands_column));
+                    }
+                    return finish(program, pending);
+                }
+                "LDP" | "STP" | "PIN" => {
+                    return Err(AsmError {
+                        line: number,
+                        column,
+                        message: format!("{op_name}: P-space is not supported"),
+                    });
+                }
+                _ => {}
+            }
+            if let Some(opcode) = Opcode::from_name(op_name) {
+                let modifier = match modifier_name {
+                    None => None,
+                    Some(m) => Some(Modifier::from_name(m).ok_or_else(|| AsmError {
+                        line: number,
+                        column: column + op_name.len() + 1,
+                        message: format!(
+                            "unknown modifier {m:?}: expected A, B, AB, BA, F, X or I"
+                        ),
+                    })?),
+                };
+                for (label, line, column) in pending.drain(..) {
+                    if program
+                        .labels
+                        .insert(label.clone(), program.lines.len())
+                        .is_some()
+                        || program.equs.contains_key(&label)
+                    {
+                        return Err(AsmError {
+                            line,
+                            column,
+                            message: format!("{label} is defined twice"),
+                        });
+                    }
+                }
+                let operands = split_operands(after, operands_column, number)?;
+                program.lines.push(Line {
+                    line: number,
+                    opcode,
+                    modifier,
+                    operands,
+                });
+                break;
+            }
+            if modifier_name.is_some() {
+                return Err(AsmError {
+                    line: number,
+                    column,
+                    message: format!("unknown opcode {op_name:?}"),
+                });
+            }
+            if !word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+                return Err(not_an_opcode(&pending, number, column, rest));
+            }
+            pending.push((word.to_owned(), number, column));
+            column += rest.len() - after.len();
+            rest = after;
+        }
+    }
+    finish(program, pending)
+}
+
+/// What went wrong when operand text came where an opcode was due: the
+/// word before it on this line, taken for a label, was meant as an opcode.
+fn not_an_opcode(
+    pending: &[(String, usize, usize)],
+    line: usize,
+    column: usize,
+    rest: &str,
+) -> AsmError {
+    match pending.last() {
+        Some((word, at_line, at_column)) if *at_line == line => AsmError {
+            line,
+            column: *at_column,
+            message: format!("unknown opcode {word:?}"),
+        },
+        _ => AsmError {
+            line,
+            column,
+            message: format!(
+                "expected a label or an opcode, found {:?}",
+                rest.chars().next().unwrap_or(' ')
+            ),
+        },
+    }
+}
+
+fn finish(program: Program, pending: Vec<(String, usize, usize)>) -> Result<Program, AsmError> {
+    // Labels after the last instruction point just past it (pMARS allows
+    // that, for `END label`-style starts; any use is an error later).
+    let mut program = program;
+    for (label, line, column) in pending {
+        if program
+            .labels
+            .insert(label.clone(), program.lines.len())
+            .is_some()
+        {
+            return Err(AsmError {
+                line,
+                column,
+                message: format!("{label} is defined twice"),
+            });
+        }
+    }
+    Ok(program)
+}
+
+/// The operands after an opcode: none, one or two, split at the comma
+/// outside parentheses; each with the mode its first character writes.
+fn split_operands(text: &str, column: usize, line: usize) -> Result<Vec<Operand>, AsmError> {
+    if text.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut depth = 0i32;
+    let mut parts = Vec::new();
+    let mut begin = 0;
+    for (at, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push((begin, &text[begin..at]));
+                begin = at + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push((begin, &text[begin..]));
+    if parts.len() > 2 {
+        return Err(AsmError {
+            line,
+            column: column + parts[2].0,
+            message: "more than two operands".into(),
+        });
+    }
+    parts
+        .into_iter()
+        .map(|(offset, part)| {
+            let trimmed = part.trim_start();
+            let mut column = column + offset + (part.len() - trimmed.len());
+            let mode = trimmed.chars().next().and_then(Mode::from_symbol);
+            let text = match mode {
+                Some(_) => {
+                    column += 1;
+                    &trimmed[1..]
+                }
+                None => trimmed,
+            };
+            if text.trim().is_empty() {
+                return Err(AsmError {
+                    line,
+                    column,
+                    message: "expected an expression for this operand".into(),
+                });
+            }
+            Ok(Operand {
+                mode,
+                text: text.to_owned(),
+                column,
+            })
+        })
+        .collect()
+}
+
+fn second_pass(
+    program: &Program,
+    line: &Line,
+    address: usize,
+    env: &Environment,
+) -> Result<Instruction, AsmError> {
+    let error = |message: String| AsmError {
+        line: line.line,
+        column: 1,
+        message,
+    };
+    let value = |operand: &Operand| -> Result<u32, AsmError> {
+        let v = evaluate(
+            program,
+            &operand.text,
+            address,
+            line.line,
+            operand.column,
+            env,
+        )?;
+        Ok(normalise(v, env.size))
+    };
+    let op = line.opcode;
+    let ((a_mode, a), (b_mode, b)) = match line.operands.as_slice() {
+        [] => return Err(error(format!("{} needs an operand", op.name()))),
+        [only] => {
+            let v = value(only)?;
+            match op {
+                // `DAT x` is `DAT #0, x`.
+                Opcode::Dat => ((Mode::Immediate, 0), (only.mode.unwrap_or(Mode::Direct), v)),
+                // The B-operand defaults to `$0` (the draft says `#0`).
+                Opcode::Jmp | Opcode::Spl | Opcode::Nop => {
+                    ((only.mode.unwrap_or(Mode::Direct), v), (Mode::Direct, 0))
+                }
+                _ => return Err(error(format!("{} needs two operands", op.name()))),
+            }
+        }
+        [first, second] => (
+            (first.mode.unwrap_or(Mode::Direct), value(first)?),
+            (second.mode.unwrap_or(Mode::Direct), value(second)?),
+        ),
+        _ => unreachable!("split_operands allows two at most"),
+    };
+    let modifier = line
+        .modifier
+        .unwrap_or_else(|| default_modifier(op, a_mode, b_mode));
+    Ok(Instruction {
+        opcode: op,
+        modifier,
+        a_mode,
+        a,
+        b_mode,
+        b,
+    })
+}
+
+// ANCHOR: default_modifier
+/// The ICWS'94 modifier of an instruction written without one.
+pub fn default_modifier(op: Opcode, a_mode: Mode, b_mode: Mode) -> Modifier {
+    let immediate_a = a_mode == Mode::Immediate;
+    let immediate_b = b_mode == Mode::Immediate;
+    match op {
+        Opcode::Dat | Opcode::Nop => Modifier::F,
+        Opcode::Mov | Opcode::Cmp | Opcode::Seq | Opcode::Sne if immediate_a => Modifier::AB,
+        Opcode::Mov | Opcode::Cmp | Opcode::Seq | Opcode::Sne if immediate_b => Modifier::B,
+        Opcode::Mov | Opcode::Cmp | Opcode::Seq | Opcode::Sne => Modifier::I,
+        Opcode::Add | Opcode::Sub | Opcode::Mul | Opcode::Div | Opcode::Mod if immediate_a => {
+            Modifier::AB
+        }
+        Opcode::Add | Opcode::Sub | Opcode::Mul | Opcode::Div | Opcode::Mod if immediate_b => {
+            Modifier::B
+        }
+        Opcode::Add | Opcode::Sub | Opcode::Mul | Opcode::Div | Opcode::Mod => Modifier::F,
+        Opcode::Slt if immediate_a => Modifier::AB,
+        Opcode::Slt => Modifier::B,
+        Opcode::Jmp | Opcode::Jmz | Opcode::Jmn | Opcode::Djn | Opcode::Spl => Modifier::B,
+    }
+}
+// ANCHOR_END: default_modifier
+
+/// Evaluates `text` as the instruction at `address` sees it.
+fn evaluate(
+    program: &Program,
+    text: &str,
+    address: usize,
+    line: usize,
+    column: usize,
+    env: &Environment,
+) -> Result<i64, AsmError> {
+    let expanded = expand(program, text, 0).map_err(|message| AsmError {
+        line,
+        column,
+        message,
+    })?;
+    let tokens = expr::lex(&expanded).map_err(|(offset, message)| AsmError {
+        line,
+        column: column + offset,
+        message,
+    })?;
+    let mut name = |name: &str| -> Result<i64, String> {
+        if let Some(&at) = program.labels.get(name) {
+            return Ok(at as i64 - address as i64);
+        }
+        predefined(name, address, env).ok_or_else(|| {
+            format!("unknown name {name:?}: not a label, an EQU or a predefined constant")
+        })
+    };
+    expr::evaluate(&tokens, expanded.len(), &mut name).map_err(|(offset, message)| AsmError {
+        line,
+        column: if expanded == text {
+            column + offset
+        } else {
+            column
+        },
+        message,
+    })
+}
+
+/// `text` with every `EQU` name replaced by its text, again and again.
+fn expand(program: &Program, text: &str, depth: usize) -> Result<String, String> {
+    if depth > 64 {
+        return Err("EQU names refer to each other without end".into());
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut changed = false;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        // A name begins here unless it continues a number (`12ab` is an
+        // error the lexer reports).
+        let end = start
+            + rest[start..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len() - start);
+        out.push_str(&rest[..start]);
+        let word = &rest[start..end];
+        match program.equs.get(word) {
+            Some(replacement) => {
+                out.push_str(replacement);
+                changed = true;
+            }
+            None => out.push_str(word),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    if changed {
+        expand(program, &out, depth + 1)
+    } else {
+        Ok(out)
+    }
+}
+
+/// pMARS's predefined constants.
+fn predefined(name: &str, address: usize, env: &Environment) -> Option<i64> {
+    Some(i64::from(match name {
+        "CORESIZE" => env.size,
+        "MAXPROCESSES" => env.processes,
+        "MAXCYCLES" => env.cycles,
+        "MAXLENGTH" => env.max_length,
+        "MINDISTANCE" => env.min_distance,
+        "WARRIORS" => env.warriors,
+        "ROUNDS" => env.rounds,
+        "VERSION" => 92,
+        "CURLINE" => return Some(address as i64),
+        _ => return None,
+    }))
+}
