@@ -1,6 +1,8 @@
 //! A battle: rounds of warriors loaded into a fresh core, at positions
 //! pMARS's generator picks, each round run by an engine, and scored.
 
+use std::collections::VecDeque;
+
 use crate::redcode::{Instruction, Warrior};
 
 /// The rules of a battle: pMARS's `-s -c -p -l -d` and `-F`.
@@ -39,20 +41,119 @@ pub struct RoundEnd {
     pub deaths: Vec<usize>,
     /// How many instructions were executed, all warriors together.
     pub executed: u64,
+    /// Each warrior's process queue when the round ended, in the order
+    /// the processes would run.
+    pub queues: Vec<Vec<u32>>,
+    /// The instructions [`Watch::trace`] asked for, in the order executed.
+    pub traced: Vec<Traced>,
+}
+
+/// An executed instruction, as `--trace` shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Traced {
+    /// Whose process executed it (0-based).
+    pub warrior: usize,
+    /// Where.
+    pub address: u32,
+    /// The instruction as fetched, before it executed.
+    pub instruction: Instruction,
+}
+
+/// What a round should record or stop at, for `--trace` and `--dump`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Watch {
+    /// Record the first this many instructions executed.
+    pub trace: u64,
+    /// End the round after this many instructions, whatever the state.
+    pub stop_after: Option<u64>,
 }
 
 /// Runs rounds: given the core with the warriors loaded, the address each
 /// warrior's first process starts at, and the warrior that moves first.
 pub trait Engine {
-    /// Runs one round to its end.
+    /// Runs one round to its end, or until `watch` stops it.
     fn round(
         &mut self,
         core: &mut [Instruction],
         starts: &[u32],
         first: usize,
         rules: &Rules,
+        watch: Watch,
     ) -> RoundEnd;
 }
+
+// ANCHOR: referee
+/// Whose turn it is, and when the round ends: the part of a round that is
+/// the same whatever runs the processes. Warriors take turns in order
+/// from the starter; each may execute `cycles` instructions; when one dies
+/// the turns left are shared by one fewer (pMARS's rescaling), and with
+/// one warrior left (or none) the round is over.
+#[derive(Debug)]
+pub struct Referee {
+    turn: VecDeque<usize>,
+    warriors: usize,
+    left: u64,
+    executed: u64,
+    deaths: Vec<usize>,
+    watch: Watch,
+}
+
+impl Referee {
+    /// A round of `warriors` warriors that `first` starts.
+    pub fn new(warriors: usize, first: usize, rules: &Rules, watch: Watch) -> Referee {
+        Referee {
+            turn: (0..warriors).map(|k| (first + k) % warriors).collect(),
+            warriors,
+            left: warriors as u64 * u64::from(rules.cycles),
+            executed: 0,
+            deaths: Vec::new(),
+            watch,
+        }
+    }
+
+    /// The warrior whose turn it is, or `None` if the round is over.
+    pub fn next(&mut self) -> Option<usize> {
+        if self.left == 0 || Some(self.executed) == self.watch.stop_after {
+            return None;
+        }
+        self.turn.pop_front()
+    }
+
+    /// Whether the instruction about to execute is one `--trace` wants.
+    pub fn tracing(&self) -> bool {
+        self.executed < self.watch.trace
+    }
+
+    /// Warrior `w` had its turn; `alive`: it still has a process. Returns
+    /// whether the round goes on.
+    pub fn turn_done(&mut self, w: usize, alive: bool) -> bool {
+        self.executed += 1;
+        if alive {
+            self.turn.push_back(w);
+        } else {
+            let alive = self.turn.len() as u64 + 1;
+            self.left = self.left - 1 - (self.left - 1) / alive;
+            self.deaths.push(w);
+            if self.turn.len() < 2 && self.warriors > 1 || self.turn.is_empty() {
+                return false;
+            }
+        }
+        self.left -= 1;
+        true
+    }
+
+    /// How the round ended, given each warrior's queue of program counters.
+    pub fn end(self, queues: Vec<Vec<u32>>, traced: Vec<Traced>) -> RoundEnd {
+        RoundEnd {
+            survivors: queues.iter().map(|q| !q.is_empty()).collect(),
+            deaths: self.deaths,
+            executed: self.executed,
+            queues,
+            traced,
+        }
+    }
+}
+// ANCHOR_END: referee
 
 /// pMARS's random numbers (Park and Miller's "minimal standard", the
 /// integer version that never overflows 32 bits).
@@ -119,8 +220,26 @@ pub struct RoundReport {
     pub end: RoundEnd,
 }
 
+/// A fresh core of `size` cells with `warriors` loaded at `positions`, and
+/// the address where each one's first process starts.
+pub fn load(warriors: &[Warrior], positions: &[u32], size: u32) -> (Vec<Instruction>, Vec<u32>) {
+    let mut core = vec![Instruction::EMPTY; size as usize];
+    for (warrior, &base) in warriors.iter().zip(positions) {
+        for (offset, insn) in warrior.code.iter().enumerate() {
+            core[(base as usize + offset) % size as usize] = *insn;
+        }
+    }
+    let starts = warriors
+        .iter()
+        .zip(positions)
+        .map(|(w, &base)| (base + w.start) % size)
+        .collect();
+    (core, starts)
+}
+
 /// Runs `rounds` rounds of `warriors` under `rules` on `engine`, positions
-/// from `positions`, and returns each warrior's tally and each round.
+/// from `positions`, each round watched by `watch`, and returns each
+/// warrior's tally and each round.
 ///
 /// # Panics
 ///
@@ -132,6 +251,7 @@ pub fn battle(
     rounds: u32,
     positions: &mut Positions,
     engine: &mut dyn Engine,
+    watch: Watch,
 ) -> (Vec<Tally>, Vec<RoundReport>) {
     let count = warriors.len();
     assert!((1..=2).contains(&count), "one or two warriors");
@@ -143,26 +263,14 @@ pub fn battle(
         count
     ];
     let mut reports = Vec::new();
-    let mut core = vec![Instruction::EMPTY; rules.size as usize];
     for round in 1..=rounds {
         let mut at = vec![0; count];
         if count == 2 {
             at[1] = positions.next_position();
         }
-        core.fill(Instruction::EMPTY);
-        let size = core.len();
-        for (warrior, &base) in warriors.iter().zip(&at) {
-            for (offset, insn) in warrior.code.iter().enumerate() {
-                core[(base as usize + offset) % size] = *insn;
-            }
-        }
-        let starts: Vec<u32> = warriors
-            .iter()
-            .zip(&at)
-            .map(|(w, &base)| (base + w.start) % rules.size)
-            .collect();
+        let (mut core, starts) = load(warriors, &at, rules.size);
         let starter = (round as usize - 1) % count;
-        let end = engine.round(&mut core, &starts, starter, rules);
+        let end = engine.round(&mut core, &starts, starter, rules, watch);
         let alive = end.survivors.iter().filter(|&&s| s).count();
         for (tally, &survived) in tallies.iter_mut().zip(&end.survivors) {
             if survived {

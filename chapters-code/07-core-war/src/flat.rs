@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 
-use crate::battle::{Engine, RoundEnd, Rules};
+use crate::battle::{Engine, Referee, RoundEnd, Rules, Traced, Watch};
 use crate::exec::{Outcome, execute};
 use crate::redcode::Instruction;
 
@@ -39,40 +39,28 @@ impl Engine for Flat {
         starts: &[u32],
         first: usize,
         rules: &Rules,
+        watch: Watch,
     ) -> RoundEnd {
-        let warriors = starts.len();
         let mut queues: Vec<VecDeque<u32>> =
             starts.iter().map(|&pc| VecDeque::from([pc])).collect();
-        // Whose turn it is next: warriors in order, from `first`, the dead
-        // taken out.
-        let mut turn: VecDeque<usize> = (0..warriors).map(|k| (first + k) % warriors).collect();
-        let mut deaths = Vec::new();
-        let mut left = warriors as u64 * u64::from(rules.cycles);
-        let mut executed = 0;
-        while left > 0 {
-            let w = turn.pop_front().expect("a live warrior");
+        let mut referee = Referee::new(starts.len(), first, rules, watch);
+        let mut traced = Vec::new();
+        while let Some(w) = referee.next() {
             let queue = &mut queues[w];
-            executed += 1;
-            turn_of(core, queue, rules.processes);
-            if queue.is_empty() {
-                // pMARS's rescaling: the turns left are shared by one fewer.
-                let alive = turn.len() as u64 + 1;
-                left = left - 1 - (left - 1) / alive;
-                deaths.push(w);
-                if turn.len() < 2 && warriors > 1 || turn.is_empty() {
-                    break;
-                }
-            } else {
-                turn.push_back(w);
+            if referee.tracing() {
+                let address = queue[0];
+                traced.push(Traced {
+                    warrior: w,
+                    address,
+                    instruction: core[address as usize],
+                });
             }
-            left -= 1;
+            turn_of(core, queue, rules.processes);
+            if !referee.turn_done(w, !queue.is_empty()) {
+                break;
+            }
         }
-        let survivors = queues.iter().map(|q| !q.is_empty()).collect();
-        RoundEnd {
-            survivors,
-            deaths,
-            executed,
-        }
+        referee.end(queues.into_iter().map(Vec::from).collect(), traced)
     }
 }
 // ANCHOR_END: flat

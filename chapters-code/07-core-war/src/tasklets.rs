@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use ch02_scheduler::{Builder, Tasklet, current, schedule_remove};
 
-use crate::battle::{Engine, RoundEnd, Rules};
+use crate::battle::{Engine, Referee, RoundEnd, Rules, Traced, Watch};
 use crate::exec::{Outcome, execute};
 use crate::redcode::Instruction;
 
@@ -17,11 +17,18 @@ use crate::redcode::Instruction;
 #[derive(Debug, Default)]
 pub struct Tasklets;
 
+/// A paused process, and where it will execute next (which it keeps up
+/// to date, for `--trace` and `--dump`).
+struct Process {
+    tasklet: Tasklet,
+    pc: Rc<Cell<u32>>,
+}
+
 /// What the referee and the processes of one round share.
 struct Round {
     core: RefCell<Vec<Instruction>>,
     /// Each warrior's paused processes, in the order they run.
-    queues: RefCell<Vec<VecDeque<Tasklet>>>,
+    queues: RefCell<Vec<VecDeque<Process>>>,
     processes: usize,
     /// Set when the round is over: a process that is run returns.
     over: Cell<bool>,
@@ -33,41 +40,49 @@ const PROCESS_STACK: usize = 16 * 1024;
 // ANCHOR: process
 /// Starts a process of `warrior` at `pc`, paused at the end of its queue.
 fn start(round: &Rc<Round>, warrior: usize, pc: u32) {
-    let me = Rc::clone(round);
-    let process = Builder::new()
+    let (me, pc) = (Rc::clone(round), Rc::new(Cell::new(pc)));
+    let my_pc = Rc::clone(&pc);
+    let tasklet = Builder::new()
         .stack_size(PROCESS_STACK)
-        .spawn(move || run_process(&me, warrior, pc))
+        .spawn(move || run_process(&me, warrior, &my_pc))
         .expect("a process can always be started");
     // Spawned, it is in the run queue; paused, it waits for the referee.
-    process.remove().expect("a new tasklet can be paused");
-    round.queues.borrow_mut()[warrior].push_back(process);
+    tasklet.remove().expect("a new tasklet can be paused");
+    round.queues.borrow_mut()[warrior].push_back(Process { tasklet, pc });
 }
 
 /// A process's life: one instruction each time the referee runs it.
-fn run_process(round: &Rc<Round>, warrior: usize, mut pc: u32) {
+fn run_process(round: &Rc<Round>, warrior: usize, pc: &Rc<Cell<u32>>) {
     while !round.over.get() {
-        let outcome = execute(&mut round.core.borrow_mut(), pc);
-        match outcome {
+        let outcome = execute(&mut round.core.borrow_mut(), pc.get());
+        let new = match outcome {
             Outcome::Died => return,
-            Outcome::Next(next) => pc = next,
-            Outcome::Split { next, new } => {
-                pc = next;
-                // Itself first (the instruction after SPL), then the child.
-                round.queues.borrow_mut()[warrior].push_back(current());
-                if round.queues.borrow()[warrior].len() < round.processes {
-                    start(round, warrior, new);
-                }
-                schedule_remove().expect("a process can pause itself");
-                continue;
+            Outcome::Next(next) => {
+                pc.set(next);
+                None
             }
+            Outcome::Split { next, new } => {
+                pc.set(next);
+                Some(new)
+            }
+        };
+        // Itself first (the instruction after SPL), then the child.
+        let me = Process {
+            tasklet: current(),
+            pc: Rc::clone(pc),
+        };
+        round.queues.borrow_mut()[warrior].push_back(me);
+        if let Some(new) = new
+            && round.queues.borrow()[warrior].len() < round.processes
+        {
+            start(round, warrior, new);
         }
-        round.queues.borrow_mut()[warrior].push_back(current());
         schedule_remove().expect("a process can pause itself");
     }
 }
 // ANCHOR_END: process
 
-// ANCHOR: referee
+// ANCHOR: engine
 impl Engine for Tasklets {
     fn round(
         &mut self,
@@ -75,58 +90,55 @@ impl Engine for Tasklets {
         starts: &[u32],
         first: usize,
         rules: &Rules,
+        watch: Watch,
     ) -> RoundEnd {
-        let warriors = starts.len();
         let round = Rc::new(Round {
             core: RefCell::new(core.to_vec()),
-            queues: RefCell::new(vec![VecDeque::new(); warriors]),
+            queues: RefCell::new((0..starts.len()).map(|_| VecDeque::new()).collect()),
             processes: rules.processes as usize,
             over: Cell::new(false),
         });
         for (warrior, &pc) in starts.iter().enumerate() {
             start(&round, warrior, pc);
         }
-        let mut turn: VecDeque<usize> = (0..warriors).map(|k| (first + k) % warriors).collect();
-        let mut deaths = Vec::new();
-        let mut left = warriors as u64 * u64::from(rules.cycles);
-        let mut executed = 0;
-        while left > 0 {
-            let w = turn.pop_front().expect("a live warrior");
+        let mut referee = Referee::new(starts.len(), first, rules, watch);
+        let mut traced = Vec::new();
+        while let Some(w) = referee.next() {
             let process = round.queues.borrow_mut()[w]
                 .pop_front()
                 .expect("a live warrior has a process");
-            executed += 1;
-            // It executes one instruction, queues itself (and a child), or
-            // dies, and the scheduler comes back here.
-            process.run().expect("the referee can run a paused process");
-            if round.queues.borrow()[w].is_empty() {
-                let alive = turn.len() as u64 + 1;
-                left = left - 1 - (left - 1) / alive;
-                deaths.push(w);
-                if turn.len() < 2 && warriors > 1 || turn.is_empty() {
-                    break;
-                }
-            } else {
-                turn.push_back(w);
+            if referee.tracing() {
+                let address = process.pc.get();
+                let instruction = round.core.borrow()[address as usize];
+                traced.push(Traced {
+                    warrior: w,
+                    address,
+                    instruction,
+                });
             }
-            left -= 1;
+            // It executes one instruction, queues itself (and a child), or
+            // dies; then the scheduler comes back here.
+            process
+                .tasklet
+                .run()
+                .expect("the referee can run a paused process");
+            let alive = !round.queues.borrow()[w].is_empty();
+            if !referee.turn_done(w, alive) {
+                break;
+            }
         }
-        let survivors = round
+        let queues = round
             .queues
             .borrow()
             .iter()
-            .map(|q| !q.is_empty())
+            .map(|q| q.iter().map(|p| p.pc.get()).collect())
             .collect();
         finish(&round);
         core.copy_from_slice(&round.core.borrow());
-        RoundEnd {
-            survivors,
-            deaths,
-            executed,
-        }
+        referee.end(queues, traced)
     }
 }
-// ANCHOR_END: referee
+// ANCHOR_END: engine
 
 /// Ends the round's processes: each is run once more, sees the round is
 /// over, and returns, its stack going back to the pool.
@@ -134,6 +146,9 @@ fn finish(round: &Round) {
     round.over.set(true);
     let queues = std::mem::take(&mut *round.queues.borrow_mut());
     for process in queues.into_iter().flatten() {
-        process.run().expect("the referee can run a paused process");
+        process
+            .tasklet
+            .run()
+            .expect("the referee can run a paused process");
     }
 }

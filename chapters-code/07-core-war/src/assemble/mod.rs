@@ -146,9 +146,17 @@ pub fn assemble(source: &str, env: &Environment) -> Result<Warrior, AsmError> {
             });
         }
     }
+    // pMARS's names for a warrior that does not give them.
+    let or = |text: String, default: &str| {
+        if text.is_empty() {
+            default.to_owned()
+        } else {
+            text
+        }
+    };
     Ok(Warrior {
-        name: program.name,
-        author: program.author,
+        name: or(program.name, "Unknown"),
+        author: or(program.author, "Anonymous"),
         code,
         start: start as u32,
     })
