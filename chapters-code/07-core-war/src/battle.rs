@@ -112,7 +112,7 @@ impl Referee {
     }
 
     /// The warrior whose turn it is, or `None` if the round is over.
-    pub fn next(&mut self) -> Option<usize> {
+    pub fn next_turn(&mut self) -> Option<usize> {
         if self.left == 0 || Some(self.executed) == self.watch.stop_after {
             return None;
         }

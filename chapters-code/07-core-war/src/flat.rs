@@ -45,7 +45,7 @@ impl Engine for Flat {
             starts.iter().map(|&pc| VecDeque::from([pc])).collect();
         let mut referee = Referee::new(starts.len(), first, rules, watch);
         let mut traced = Vec::new();
-        while let Some(w) = referee.next() {
+        while let Some(w) = referee.next_turn() {
             let queue = &mut queues[w];
             if referee.tracing() {
                 let address = queue[0];

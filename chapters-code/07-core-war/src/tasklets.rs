@@ -103,7 +103,7 @@ impl Engine for Tasklets {
         }
         let mut referee = Referee::new(starts.len(), first, rules, watch);
         let mut traced = Vec::new();
-        while let Some(w) = referee.next() {
+        while let Some(w) = referee.next_turn() {
             let process = round.queues.borrow_mut()[w]
                 .pop_front()
                 .expect("a live warrior has a process");
