@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use ch07_core_war::battle::{Engine, Positions, RoundReport, Rules, Tally, battle};
+use ch07_core_war::battle::{Engine, Positions, RoundReport, Rules, Tally, Watch, battle};
 use ch07_core_war::flat::Flat;
 use ch07_core_war::load;
 use ch07_core_war::redcode::Warrior;
@@ -27,6 +27,7 @@ fn play(pair: [&str; 2], rounds: u32, engine: &mut dyn Engine) -> (Vec<Tally>, V
         rounds,
         &mut Positions::fixed(4000, rules),
         engine,
+        Watch::default(),
     )
 }
 

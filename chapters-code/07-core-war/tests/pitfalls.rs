@@ -5,7 +5,7 @@
 
 use std::collections::VecDeque;
 
-use ch07_core_war::battle::{Engine, Rules};
+use ch07_core_war::battle::{Engine, Rules, Watch};
 use ch07_core_war::exec::{Outcome, execute};
 use ch07_core_war::flat::{Flat, turn_of};
 use ch07_core_war::load;
@@ -241,7 +241,7 @@ fn pitfall_14_two_warriors_tie_after_exactly_twice_the_cycles() {
         cycles: 100,
         ..Rules::default()
     };
-    let end = Flat.round(&mut core, &[0, 4000], 1, &rules);
+    let end = Flat.round(&mut core, &[0, 4000], 1, &rules, Watch::default());
     assert_eq!(end.survivors, [true, true]);
     assert_eq!(end.executed, 200);
 }
