@@ -1,8 +1,6 @@
 //! A battle: rounds of warriors loaded into a fresh core, at positions
 //! pMARS's generator picks, each round run by an engine, and scored.
 
-use std::collections::VecDeque;
-
 use crate::redcode::{Instruction, Warrior};
 
 /// The rules of a battle: pMARS's `-s -c -p -l -d` and `-F`.
@@ -90,7 +88,10 @@ pub trait Engine {
 /// one warrior left (or none) the round is over.
 #[derive(Debug)]
 pub struct Referee {
-    turn: VecDeque<usize>,
+    /// The warriors still alive, in the order they take turns.
+    alive: Vec<usize>,
+    /// Which of them has the turn.
+    at: usize,
     warriors: usize,
     left: u64,
     executed: u64,
@@ -102,7 +103,8 @@ impl Referee {
     /// A round of `warriors` warriors that `first` starts.
     pub fn new(warriors: usize, first: usize, rules: &Rules, watch: Watch) -> Referee {
         Referee {
-            turn: (0..warriors).map(|k| (first + k) % warriors).collect(),
+            alive: (0..warriors).map(|k| (first + k) % warriors).collect(),
+            at: 0,
             warriors,
             left: warriors as u64 * u64::from(rules.cycles),
             executed: 0,
@@ -112,31 +114,36 @@ impl Referee {
     }
 
     /// The warrior whose turn it is, or `None` if the round is over.
-    pub fn next_turn(&mut self) -> Option<usize> {
+    #[inline(always)]
+    pub fn next_turn(&self) -> Option<usize> {
         if self.left == 0 || Some(self.executed) == self.watch.stop_after {
             return None;
         }
-        self.turn.pop_front()
+        Some(self.alive[self.at])
     }
 
     /// Whether the instruction about to execute is one `--trace` wants.
+    #[inline(always)]
     pub fn tracing(&self) -> bool {
         self.executed < self.watch.trace
     }
 
-    /// Warrior `w` had its turn; `alive`: it still has a process. Returns
-    /// whether the round goes on.
-    pub fn turn_done(&mut self, w: usize, alive: bool) -> bool {
+    /// The warrior whose turn it was had it; `alive`: it still has a
+    /// process. Returns whether the round goes on.
+    #[inline(always)]
+    pub fn turn_done(&mut self, alive: bool) -> bool {
         self.executed += 1;
         if alive {
-            self.turn.push_back(w);
+            self.at += 1;
         } else {
-            let alive = self.turn.len() as u64 + 1;
-            self.left = self.left - 1 - (self.left - 1) / alive;
-            self.deaths.push(w);
-            if self.turn.len() < 2 && self.warriors > 1 || self.turn.is_empty() {
+            self.left = self.left - 1 - (self.left - 1) / self.alive.len() as u64;
+            self.deaths.push(self.alive.remove(self.at));
+            if self.alive.len() < 2 && self.warriors > 1 || self.alive.is_empty() {
                 return false;
             }
+        }
+        if self.at == self.alive.len() {
+            self.at = 0;
         }
         self.left -= 1;
         true

@@ -32,6 +32,7 @@ struct Operand {
 /// Evaluates an operand of the instruction at `pc`: `mode` and `offset`
 /// are the operand's, as fetched. Pre-decrements happen before the target is
 /// read, post-increments after its copy is taken.
+#[inline(always)]
 fn operand(core: &mut [Instruction], pc: u32, mode: Mode, offset: u32) -> Operand {
     let size = core.len() as u32;
     if mode == Mode::Immediate {
@@ -71,6 +72,7 @@ fn operand(core: &mut [Instruction], pc: u32, mode: Mode, offset: u32) -> Operan
 
 /// Executes the instruction at `pc` in `core` (whose length is the core
 /// size), for one process.
+#[inline]
 pub fn execute(core: &mut [Instruction], pc: u32) -> Outcome {
     let size = core.len() as u32;
     let ir = core[pc as usize];
@@ -154,6 +156,7 @@ pub fn execute(core: &mut [Instruction], pc: u32) -> Outcome {
 
 /// The A-value and the B-value as the modifier pairs them: (A-side,
 /// B-side, which B-target field), one pair or two.
+#[inline(always)]
 fn pairs(modifier: Modifier, ra: Instruction, rb: Instruction) -> [Option<(u32, u32, Field)>; 2] {
     match modifier {
         Modifier::A => [Some((ra.a, rb.a, Field::A)), None],
@@ -171,6 +174,7 @@ enum Field {
     B,
 }
 
+#[inline(always)]
 fn write(t: &mut Instruction, field: Field, value: u32) {
     match field {
         Field::A => t.a = value,
@@ -181,6 +185,7 @@ fn write(t: &mut Instruction, field: Field, value: u32) {
 /// The arithmetic opcodes: the B-target's field(s) become `op(b, a)`.
 /// `None` (a division by zero) leaves that field alone and kills the
 /// process, after the other field is written.
+#[inline(always)]
 fn arithmetic(
     target: &mut Instruction,
     modifier: Modifier,
@@ -205,6 +210,7 @@ fn arithmetic(
 
 /// Whether `test` holds for the B-value's field the modifier names; for
 /// `.F .X .I`, for either field (so `JMZ.F` jumps only if both are zero).
+#[inline(always)]
 fn either_or_both(modifier: Modifier, rb: Instruction, test: impl Fn(u32) -> bool) -> bool {
     match modifier {
         Modifier::A | Modifier::BA => test(rb.a),
@@ -214,6 +220,7 @@ fn either_or_both(modifier: Modifier, rb: Instruction, test: impl Fn(u32) -> boo
 }
 
 /// `SEQ`/`CMP`'s test (`SNE` is its negation).
+#[inline(always)]
 fn equal(modifier: Modifier, ra: &Instruction, rb: &Instruction) -> bool {
     match modifier {
         Modifier::A => ra.a == rb.a,
@@ -226,19 +233,23 @@ fn equal(modifier: Modifier, ra: &Instruction, rb: &Instruction) -> bool {
     }
 }
 
+#[inline(always)]
 fn jump_if(condition: bool, then: u32, otherwise: u32) -> Outcome {
     Outcome::Next(if condition { then } else { otherwise })
 }
 
+#[inline(always)]
 fn add(x: u32, y: u32, size: u32) -> u32 {
     let sum = x + y;
     if sum >= size { sum - size } else { sum }
 }
 
+#[inline(always)]
 fn sub(x: u32, y: u32, size: u32) -> u32 {
     if x >= y { x - y } else { x + size - y }
 }
 
+#[inline(always)]
 fn mul(x: u32, y: u32, size: u32) -> u32 {
     u32::try_from(u64::from(x) * u64::from(y) % u64::from(size)).expect("below the core size")
 }

@@ -16,6 +16,7 @@ pub struct Flat;
 /// One turn of a warrior: the process at the head of its queue executes
 /// one instruction, and goes to the back of the queue (after it, a process
 /// it split off, unless the warrior has `processes` already), or dies.
+#[inline(always)]
 pub fn turn_of(core: &mut [Instruction], queue: &mut VecDeque<u32>, processes: u32) {
     let pc = queue.pop_front().expect("a live warrior has a process");
     match execute(core, pc) {
@@ -56,7 +57,7 @@ impl Engine for Flat {
                 });
             }
             turn_of(core, queue, rules.processes);
-            if !referee.turn_done(w, !queue.is_empty()) {
+            if !referee.turn_done(!queue.is_empty()) {
                 break;
             }
         }

@@ -123,7 +123,7 @@ impl Engine for Tasklets {
                 .run()
                 .expect("the referee can run a paused process");
             let alive = !round.queues.borrow()[w].is_empty();
-            if !referee.turn_done(w, alive) {
+            if !referee.turn_done(alive) {
                 break;
             }
         }
