@@ -109,6 +109,18 @@ fn pitfall_3_an_immediate_b_operand_makes_the_instruction_its_target() {
 }
 
 #[test]
+fn pitfall_3_an_immediate_b_operand_sees_the_a_operands_side_effects() {
+    // `<0` decrements this instruction's own B-field (1 to 0) and points at
+    // cell 0 + 0... then the immediate B-operand reads the instruction as
+    // it is now, B-field 0, as pMARS does: 0 + the A-value's A-field (0).
+    // (exhaust-ma reads it as fetched, and writes 1: `ci/compare_exhaust.py`
+    // keeps its random warriors out of this corner.)
+    let mut core = core("ADD.AB <0, #1");
+    execute(&mut core, 0);
+    assert_eq!(core[0].b, 0);
+}
+
+#[test]
 fn pitfall_4_mov_x_swaps_through_the_copies_and_mov_i_copies_everything() {
     let mut core = core("MOV.X $1, $1\nDAT.F $3, $4");
     execute(&mut core, 0);
