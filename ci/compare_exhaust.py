@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Compares chapter 7's `mars` with exhaust-ma, the fast pMARS-compatible
 MARS, battle by battle: every pairing of the shipped warriors (load files,
-as `mars --assemble` writes them), then random warriors from fixed seeds.
+as `mars --assemble` writes them), every group of three and four of them,
+then random warriors from fixed seeds.
 Both run the same rounds at the same fixed positions (`-bkF`), and must
 print the same wins and ties.
 
@@ -77,14 +78,20 @@ def main():
             path.write_text(random_warrior(rng))
             pair.append(path)
         battles.append((*pair, 20))
+    # Three and four warriors at once: pMARS's -k puts each warrior's score
+    # first, which exhaust-ma leaves out.
+    battles += [(*group, 50) for n in (3, 4) for group in itertools.combinations(loads, n)]
     failed = 0
-    for a, b, rounds in battles:
-        args = ["-bkF", "4000", "-r", str(rounds), a, b]
+    for *group, rounds in battles:
+        args = ["-bkF", "4000", "-r", str(rounds), *group]
         ours = run([mars, "--engine", "flat", *args])
-        theirs = run([exhaust, *args])
+        if len(group) > 2:
+            ours = "".join(" ".join(line.split()[1:]) + "\n" for line in ours.splitlines())
+        theirs = "".join(" ".join(line.split()) + "\n" for line in run([exhaust, *args]).splitlines())
         if ours != theirs:
             failed += 1
-            print(f"differ: {a.name} against {b.name}: mars {ours.split()} exhaust-ma {theirs.split()}")
+            names = " against ".join(path.name for path in group)
+            print(f"differ: {names}: mars {ours.split()} exhaust-ma {theirs.split()}")
     print(f"compare_exhaust: {len(battles) - failed} of {len(battles)} battles agree with exhaust-ma")
     sys.exit(1 if failed else 0)
 

@@ -194,12 +194,80 @@ impl Positions {
         }
     }
 
-    /// The next round's position of warrior 2.
-    pub fn next_position(&mut self) -> u32 {
-        let room = self.rules.size + 1 - 2 * self.rules.min_distance;
-        let position = self.rules.min_distance + self.seed.unsigned_abs() % room;
-        self.seed = rng(self.seed);
-        position
+    /// The next round's positions of `warriors` warriors: warrior 1 always
+    /// at 0, the others where pMARS's generator puts them.
+    pub fn next_positions(&mut self, warriors: usize) -> Vec<u32> {
+        let (size, distance) = (self.rules.size, self.rules.min_distance);
+        let mut at = vec![0; warriors];
+        match warriors {
+            0 | 1 => {}
+            2 => {
+                at[1] = distance + self.draw() % (size + 1 - 2 * distance);
+                self.seed = rng(self.seed);
+            }
+            _ => {
+                if !self.spread(&mut at) {
+                    self.packed(&mut at);
+                }
+            }
+        }
+        at
+    }
+
+    /// The seed, as an index (it is never negative).
+    fn draw(&self) -> u32 {
+        self.seed.unsigned_abs()
+    }
+
+    /// pMARS's first try for three warriors or more: draw each position
+    /// until it keeps its distance from those before it, going back to an
+    /// earlier conflict when one position will not fit. False if it gave up.
+    fn spread(&mut self, at: &mut [u32]) -> bool {
+        let (size, distance) = (self.rules.size, self.rules.min_distance);
+        let (mut tries, mut restarts) = (20, 4);
+        let mut next = 1;
+        while next < at.len() {
+            self.seed = rng(self.seed);
+            at[next] = self.draw() % (size - 2 * distance + 1) + distance;
+            let clash = (1..next).find(|&i| at[next].abs_diff(at[i]) < distance);
+            match clash {
+                None => next += 1,
+                Some(_) if restarts == 0 => return false,
+                Some(i) if tries == 0 => {
+                    next = i;
+                    restarts -= 1;
+                    tries = 20;
+                }
+                Some(_) => tries -= 1,
+            }
+        }
+        true
+    }
+
+    /// pMARS's fallback: draw the gaps, sorted, spread them by the least
+    /// distance, and shuffle which warrior goes where.
+    fn packed(&mut self, at: &mut [u32]) {
+        let (size, distance) = (self.rules.size, self.rules.min_distance);
+        let warriors = at.len() as u32;
+        let room = size - distance * warriors + 1;
+        for i in 1..at.len() {
+            self.seed = rng(self.seed);
+            let value = self.draw() % room;
+            let mut j = i - 1;
+            while j > 0 && value <= at[j] {
+                at[j + 1] = at[j];
+                j -= 1;
+            }
+            at[j + 1] = value;
+        }
+        for (k, position) in at.iter_mut().enumerate().skip(1) {
+            *position += distance * k as u32;
+        }
+        for i in 1..at.len() {
+            self.seed = rng(self.seed);
+            let j = self.draw() as usize % (at.len() - i) + i;
+            at.swap(i, j);
+        }
     }
 }
 
@@ -250,8 +318,8 @@ pub fn load(warriors: &[Warrior], positions: &[u32], size: u32) -> (Vec<Instruct
 ///
 /// # Panics
 ///
-/// If there are no warriors, or more than two (not yet supported), or a
-/// warrior is empty or longer than the core.
+/// If there are no warriors, or a warrior is empty or longer than the
+/// core.
 pub fn battle(
     warriors: &[Warrior],
     rules: &Rules,
@@ -261,7 +329,7 @@ pub fn battle(
     watch: Watch,
 ) -> (Vec<Tally>, Vec<RoundReport>) {
     let count = warriors.len();
-    assert!((1..=2).contains(&count), "one or two warriors");
+    assert!(count >= 1, "a battle needs a warrior");
     let mut tallies = vec![
         Tally {
             survived: vec![0; count],
@@ -271,10 +339,7 @@ pub fn battle(
     ];
     let mut reports = Vec::new();
     for round in 1..=rounds {
-        let mut at = vec![0; count];
-        if count == 2 {
-            at[1] = positions.next_position();
-        }
+        let at = positions.next_positions(count);
         let (mut core, starts) = load(warriors, &at, rules.size);
         let starter = (round as usize - 1) % count;
         let end = engine.round(&mut core, &starts, starter, rules, watch);

@@ -78,3 +78,34 @@ fn the_tasklet_engine_agrees_with_the_flat_one_round_by_round() {
         assert_eq!(tasklets, flat, "{a} against {b}");
     }
 }
+
+#[test]
+fn three_warriors_give_exhaust_mas_results_and_the_engines_agree() {
+    // `exhaust -bkF 4000 -r 50 fixed.rc jaguar.rc stalker.rc` prints, for
+    // each warrior, the rounds it survived with 1, 2 and 3 survivors, and
+    // the rounds it died in.
+    let want = [[2, 16, 4, 28], [9, 20, 4, 17], [14, 6, 4, 26]];
+    let warriors = ["fixed", "jaguar", "stalker"].map(warrior);
+    let rules = Rules::default();
+    let play = |rounds, engine: &mut dyn Engine| {
+        battle(
+            &warriors,
+            &rules,
+            rounds,
+            &mut Positions::fixed(4000, rules),
+            engine,
+            Watch::default(),
+        )
+    };
+    let (tallies, _) = play(50, &mut Flat);
+    let got: Vec<[u32; 4]> = tallies
+        .iter()
+        .map(|t| [t.survived[0], t.survived[1], t.survived[2], t.deaths])
+        .collect();
+    assert_eq!(got, want);
+    assert_eq!(
+        play(4, &mut Tasklets).1,
+        play(4, &mut Flat).1,
+        "round by round"
+    );
+}

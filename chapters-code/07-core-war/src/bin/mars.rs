@@ -118,9 +118,6 @@ fn run(args: &Args) -> Result<String, String> {
     if args.rounds == 0 {
         return Ok(out);
     }
-    if warriors.len() > 2 {
-        return Err("more than two warriors are not supported yet".into());
-    }
     let mut positions = match args.fixed {
         Some(fixed) => Positions::fixed(fixed, rules),
         None => Positions::seeded(clock_seed(), rules),
@@ -179,16 +176,17 @@ fn results(args: &Args, warriors: &[Warrior], tallies: &[Tally]) -> String {
     if args.order {
         order.sort_by_key(|&w| std::cmp::Reverse(tallies[w].score));
     }
+    let many = warriors.len() > 2;
     if args.koth {
-        for &w in &order {
-            let t = &tallies[w];
-            writeln!(
-                out,
-                "{} {}",
-                t.survived[0],
-                t.survived.get(1).copied().unwrap_or(0)
-            )
-            .expect("a String");
+        // pMARS prints `-k` in the warriors' order, sorted or not.
+        for t in tallies {
+            if many {
+                let survived: Vec<String> = t.survived.iter().map(u32::to_string).collect();
+                writeln!(out, "{} {} {}", t.score, survived.join(" "), t.deaths).expect("a String");
+            } else {
+                let ties = t.survived.get(1).copied().unwrap_or(0);
+                writeln!(out, "{} {}", t.survived[0], ties).expect("a String");
+            }
         }
         return out;
     }
@@ -200,6 +198,10 @@ fn results(args: &Args, warriors: &[Warrior], tallies: &[Tally]) -> String {
             warrior.name, warrior.author, t.score
         )
         .expect("a String");
+        if many {
+            let survived: Vec<String> = t.survived.iter().map(u32::to_string).collect();
+            writeln!(out, "  Results: {} {}", survived.join(" "), t.deaths).expect("a String");
+        }
     }
     if let [first, second] = tallies {
         let (top, other) = if order[0] == 0 {
