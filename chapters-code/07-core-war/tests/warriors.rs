@@ -21,6 +21,32 @@ fn duck() -> Warrior {
     assemble(";name Duck\n jmp 0", &Environment::default()).expect("a duck")
 }
 
+/// A target of ten cells that its one process walks through, round and
+/// round: a bomb on any of them kills it.
+fn walker() -> Warrior {
+    let source = format!(";name Walker\n{} jmp -9", " nop 0\n".repeat(9));
+    assemble(&source, &Environment::default()).expect("a walker")
+}
+
+/// Warrior 1's process queue after `after` instructions of a round with
+/// `pair` at 0 and 4000.
+fn queue_after(pair: &[Warrior], after: u64) -> Vec<Vec<u32>> {
+    let rules = Rules::default();
+    let positions: Vec<u32> = (0..pair.len() as u32).map(|k| k * 4000).collect();
+    let (mut core, starts) = load(pair, &positions, rules.size);
+    Flat.round(
+        &mut core,
+        &starts,
+        0,
+        &rules,
+        Watch {
+            trace: 0,
+            stop_after: Some(after),
+        },
+    )
+    .queues
+}
+
 fn rounds(pair: [Warrior; 2], fixed: u32, rounds: u32) -> Vec<RoundReport> {
     let rules = Rules::default();
     battle(
@@ -50,7 +76,7 @@ fn every_warrior_for_the_book_assembles_and_fits() {
             count += 1;
         }
     }
-    assert!(count >= 6, "{count} warriors");
+    assert!(count >= 12, "{count} warriors");
 }
 
 #[test]
@@ -136,4 +162,74 @@ fn the_swarm_grows_to_the_process_limit() {
         },
     );
     assert_eq!(end.queues[0].len(), 8000);
+}
+
+#[test]
+fn the_imp_ring_turns_three_imps_a_third_of_the_core_apart() {
+    let queue = &queue_after(&[book("imp-ring")], 60)[0];
+    let [a, b, c] = queue[..] else {
+        panic!("three processes, not {queue:?}")
+    };
+    assert_eq!((b + 8000 - a) % 8000, 2667, "{queue:?}");
+    assert_eq!((c + 8000 - b) % 8000, 2667, "{queue:?}");
+    let rules = Rules::default();
+    let (_, reports) = battle(
+        &[book("imp-ring")],
+        &rules,
+        1,
+        &mut Positions::fixed(4000, rules),
+        &mut Flat,
+        Watch::default(),
+    );
+    assert_eq!(reports[0].end.survivors, [true], "it runs a whole round");
+}
+
+#[test]
+fn the_vampire_fills_its_victim_with_useless_processes() {
+    let queues = queue_after(&[book("vampire"), walker()], 60_000);
+    assert_eq!(
+        queues[1].len(),
+        8000,
+        "the walker's process was caught in the pit"
+    );
+    for report in rounds([book("vampire"), walker()], 4000, 2) {
+        assert_eq!(report.end.survivors, [true, true], "caught, not killed");
+    }
+}
+
+#[test]
+fn the_clear_wipes_a_warrior_that_stays_put() {
+    for report in rounds([book("clear"), duck()], 4000, 4) {
+        assert_eq!(report.end.survivors, [true, false], "{report:?}");
+    }
+}
+
+#[test]
+fn the_scanner_finds_and_bombs_a_walker_anywhere() {
+    for report in rounds([book("scanner"), walker()], 4000, 4) {
+        assert_eq!(report.end.survivors, [true, false], "{report:?}");
+    }
+}
+
+#[test]
+fn the_quickscan_finds_a_target_at_once_or_falls_back_to_a_clear() {
+    // The duck at 1000 is in the first pair it looks at: it is wiped
+    // within a few hundred instructions.
+    let report = &rounds([book("quickscan"), duck()], 1000, 1)[0];
+    assert_eq!(report.end.survivors, [true, false]);
+    assert!(report.end.executed < 1000, "{report:?}");
+    // Elsewhere the clear finds it, later.
+    for report in rounds([book("quickscan"), duck()], 4321, 3) {
+        assert_eq!(report.end.survivors, [true, false], "{report:?}");
+    }
+}
+
+#[test]
+fn the_imp_stone_never_loses_to_a_walker() {
+    let reports = rounds([book("imp-stone"), walker()], 4000, 4);
+    assert!(reports.iter().all(|r| r.end.survivors[0]), "{reports:?}");
+    assert!(
+        reports.iter().any(|r| !r.end.survivors[1]),
+        "the stone wins some"
+    );
 }
