@@ -36,6 +36,12 @@ fn pitfall_15_equ_is_text_substitution_not_a_value() {
 }
 
 #[test]
+fn pitfall_15_an_equ_text_may_carry_a_mode() {
+    assert_eq!(code("bomb equ #0\n mov bomb, 1"), [insn("MOV.AB #0, $1")]);
+    assert_eq!(code("ptr equ @2\n jmp ptr"), [insn("JMP.B @2, $0")]);
+}
+
+#[test]
 fn pitfall_15_labels_are_relative_to_the_instruction_that_uses_them() {
     let source = "top  mov top, bot\n     jmp top\nbot  dat #0, #0";
     assert_eq!(

@@ -435,7 +435,12 @@ fn second_pass(
         Ok(normalise(v, env.size))
     };
     let op = line.opcode;
-    let ((a_mode, a), (b_mode, b)) = match line.operands.as_slice() {
+    let operands = line
+        .operands
+        .iter()
+        .map(|operand| with_equ_mode(program, operand, line.line))
+        .collect::<Result<Vec<Operand>, AsmError>>()?;
+    let ((a_mode, a), (b_mode, b)) = match operands.as_slice() {
         [] => return Err(error(format!("{} needs an operand", op.name()))),
         [only] => {
             let v = value(only)?;
@@ -466,6 +471,34 @@ fn second_pass(
         b_mode,
         b,
     })
+}
+
+/// An operand written without a mode whose `EQU` text begins with one
+/// (`bomb equ #0` … `mov bomb, 1`) takes that mode, as pMARS's text
+/// substitution gives it.
+fn with_equ_mode(program: &Program, operand: &Operand, line: usize) -> Result<Operand, AsmError> {
+    let same = || Operand {
+        mode: operand.mode,
+        text: operand.text.clone(),
+        column: operand.column,
+    };
+    if operand.mode.is_some() {
+        return Ok(same());
+    }
+    let expanded = expand(program, &operand.text, 0).map_err(|message| AsmError {
+        line,
+        column: operand.column,
+        message,
+    })?;
+    let trimmed = expanded.trim_start();
+    match trimmed.chars().next().and_then(Mode::from_symbol) {
+        Some(mode) => Ok(Operand {
+            mode: Some(mode),
+            text: trimmed[1..].to_owned(),
+            column: operand.column,
+        }),
+        None => Ok(same()),
+    }
 }
 
 // ANCHOR: default_modifier
