@@ -42,6 +42,40 @@ fn pitfall_15_an_equ_text_may_carry_a_mode() {
 }
 
 #[test]
+fn for_blocks_repeat_with_their_counter() {
+    assert_eq!(
+        code("i for 3\n dat #i, #0\n rof"),
+        [
+            insn("DAT.F #1, #0"),
+            insn("DAT.F #2, #0"),
+            insn("DAT.F #3, #0")
+        ]
+    );
+    // `&i` glues the counter, in two digits, to make names unique.
+    assert_eq!(
+        code("i for 2\nx&i dat #0, #0\n rof\n jmp x02"),
+        [
+            insn("DAT.F #0, #0"),
+            insn("DAT.F #0, #0"),
+            insn("JMP.B $-1, $0")
+        ]
+    );
+    // Blocks nest; FOR 0 leaves its lines out.
+    let nested = code("i for 2\nj for 2\n dat #i, #j\n rof\n rof\n for 0\n not redcode\n rof");
+    let pairs: Vec<(u32, u32)> = nested.iter().map(|i| (i.a, i.b)).collect();
+    assert_eq!(pairs, [(1, 1), (1, 2), (2, 1), (2, 2)]);
+    assert_eq!(code("n for CORESIZE / 4000\n nop #n\n rof").len(), 2);
+}
+
+#[test]
+fn unbalanced_for_blocks_are_errors() {
+    assert!(err(" dat 0\n rof").message.contains("ROF without a FOR"));
+    let e = err(" dat 0\ni for 2\n dat 0");
+    assert_eq!(e.line, 2);
+    assert!(e.message.contains("without a ROF"), "{e}");
+}
+
+#[test]
 fn pitfall_15_labels_are_relative_to_the_instruction_that_uses_them() {
     let source = "top  mov top, bot\n     jmp top\nbot  dat #0, #0";
     assert_eq!(

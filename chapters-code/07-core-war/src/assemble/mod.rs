@@ -169,13 +169,20 @@ fn first_pass(source: &str) -> Result<Program, AsmError> {
         .iter()
         .position(|l| l.trim_start().to_ascii_lowercase().starts_with(";redcode"))
         .map_or(0, |at| at + 1);
+    let numbered: Vec<(usize, String)> = lines
+        .iter()
+        .enumerate()
+        .skip(first)
+        .map(|(index, raw)| (index + 1, (*raw).to_owned()))
+        .collect();
+    let expanded = expand_for(&numbered)?;
     let mut program = Program::default();
     let mut pending: Vec<(String, usize, usize)> = Vec::new();
-    for (index, raw) in lines.iter().enumerate().skip(first) {
-        let number = index + 1;
+    for (number, raw) in &expanded {
+        let (number, raw) = (*number, raw.as_str());
         let (code, comment) = match raw.find(';') {
             Some(at) => (&raw[..at], Some((&raw[at + 1..], at + 2))),
-            None => (*raw, None),
+            None => (raw, None),
         };
         if let Some((comment, column)) = comment {
             let lower = comment.to_ascii_lowercase();
@@ -308,6 +315,140 @@ fn first_pass(source: &str) -> Result<Program, AsmError> {
         }
     }
     finish(program, pending)
+}
+
+// ANCHOR: for
+/// Repeats every `FOR count` … `ROF` block `count` times, as pMARS does:
+/// in the `k`-th copy, the block's counter (the label before `FOR`) reads
+/// `k`, and `&counter` glued to a name makes it unique (`x&i` is `x01`,
+/// `x02`…). Blocks nest; `FOR 0` leaves its lines out (a common way to
+/// write a long comment). Each line keeps its number in the source.
+fn expand_for(lines: &[(usize, String)]) -> Result<Vec<(usize, String)>, AsmError> {
+    let mut out = Vec::with_capacity(lines.len());
+    let mut at = 0;
+    while at < lines.len() {
+        let (number, line) = &lines[at];
+        let Some((counter, count_text)) = for_header(line) else {
+            if is_rof(line) {
+                return Err(AsmError {
+                    line: *number,
+                    column: 1,
+                    message: "ROF without a FOR before it".into(),
+                });
+            }
+            out.push((*number, line.clone()));
+            at += 1;
+            continue;
+        };
+        // The block's body: up to the ROF that closes this FOR.
+        let mut depth = 1;
+        let mut end = at + 1;
+        while end < lines.len() {
+            if for_header(&lines[end].1).is_some() {
+                depth += 1;
+            } else if is_rof(&lines[end].1) {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            end += 1;
+        }
+        if depth != 0 {
+            return Err(AsmError {
+                line: *number,
+                column: 1,
+                message: "FOR without a ROF to close it".into(),
+            });
+        }
+        let count = for_count(&count_text, *number)?;
+        let body = expand_for(&lines[at + 1..end])?;
+        for k in 1..=count {
+            for (n, text) in &body {
+                out.push((
+                    *n,
+                    match &counter {
+                        Some(name) => substitute_counter(text, name, k),
+                        None => text.clone(),
+                    },
+                ));
+            }
+        }
+        at = end + 1;
+    }
+    Ok(out)
+}
+// ANCHOR_END: for
+
+/// `[counter] FOR count`: the counter's name, if any, and the count's
+/// text. `None` for any other line.
+fn for_header(line: &str) -> Option<(Option<String>, String)> {
+    let code = line.split(';').next().unwrap_or("");
+    let mut words = code.split_whitespace();
+    let first = words.next()?;
+    if first.eq_ignore_ascii_case("FOR") {
+        return Some((None, code.trim_start()[3..].to_owned()));
+    }
+    let second = words.next()?;
+    if second.eq_ignore_ascii_case("FOR") {
+        let after = code.find(second).map_or("", |at| &code[at + 3..]);
+        return Some((
+            Some(first.trim_end_matches(':').to_owned()),
+            after.to_owned(),
+        ));
+    }
+    None
+}
+
+fn is_rof(line: &str) -> bool {
+    let code = line.split(';').next().unwrap_or("");
+    code.split_whitespace()
+        .next()
+        .is_some_and(|w| w.eq_ignore_ascii_case("ROF"))
+}
+
+/// A FOR's count: an expression of numbers and predefined constants.
+fn for_count(text: &str, line: usize) -> Result<u32, AsmError> {
+    let env = Environment::default();
+    let error = |message: String| AsmError {
+        line,
+        column: 1,
+        message,
+    };
+    let tokens = expr::lex(text).map_err(|(_, m)| error(m))?;
+    let value = expr::evaluate(&tokens, text.len(), &mut |name| {
+        predefined(name, 0, &env)
+            .ok_or_else(|| format!("FOR's count can only use numbers and constants, not {name:?}"))
+    })
+    .map_err(|(_, m)| error(m))?;
+    u32::try_from(value)
+        .ok()
+        .filter(|&n| n <= 10_000)
+        .ok_or_else(|| error(format!("FOR {value}: the count must be 0 to 10000")))
+}
+
+/// `text` with `&name` replaced by `k` in two digits, and `name` itself
+/// by `k`.
+fn substitute_counter(text: &str, name: &str, k: u32) -> String {
+    let glued = text.replace(&format!("&{name}"), &format!("{k:02}"));
+    let mut out = String::with_capacity(glued.len());
+    let mut rest = glued.as_str();
+    while let Some(start) = rest.find(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        let end = start
+            + rest[start..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len() - start);
+        out.push_str(&rest[..start]);
+        let word = &rest[start..end];
+        if word == name {
+            out.push_str(&k.to_string());
+        } else {
+            out.push_str(word);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// What went wrong when operand text came where an opcode was due: the
