@@ -80,7 +80,6 @@ pub trait Engine {
     ) -> RoundEnd;
 }
 
-// ANCHOR: referee
 /// Whose turn it is, and when the round ends: the part of a round that is
 /// the same whatever runs the processes. Warriors take turns in order
 /// from the starter; each may execute `cycles` instructions; when one dies
@@ -128,6 +127,7 @@ impl Referee {
         self.executed < self.watch.trace
     }
 
+    // ANCHOR: turn_done
     /// The warrior whose turn it was had it; `alive`: it still has a
     /// process. Returns whether the round goes on.
     #[inline(always)]
@@ -148,6 +148,7 @@ impl Referee {
         self.left -= 1;
         true
     }
+    // ANCHOR_END: turn_done
 
     /// How the round ended, given each warrior's queue of program counters.
     pub fn end(self, queues: Vec<Vec<u32>>, traced: Vec<Traced>) -> RoundEnd {
@@ -160,7 +161,6 @@ impl Referee {
         }
     }
 }
-// ANCHOR_END: referee
 
 /// pMARS's random numbers (Park and Miller's "minimal standard", the
 /// integer version that never overflows 32 bits).

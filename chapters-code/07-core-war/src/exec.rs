@@ -20,7 +20,6 @@ pub enum Outcome {
     Died,
 }
 
-// ANCHOR: operand
 /// An evaluated operand: the address it points at, and a copy of the
 /// instruction there, taken when the operand was evaluated (the
 /// standard's "register").
@@ -29,6 +28,7 @@ struct Operand {
     reg: Instruction,
 }
 
+// ANCHOR: operand
 /// Evaluates an operand of the instruction at `pc`: `mode` and `offset`
 /// are the operand's, as fetched. Pre-decrements happen before the target is
 /// read, post-increments after its copy is taken.

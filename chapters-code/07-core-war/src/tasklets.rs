@@ -37,7 +37,7 @@ struct Round {
 /// Bytes of stack for a process: it only ever executes one instruction.
 const PROCESS_STACK: usize = 16 * 1024;
 
-// ANCHOR: process
+// ANCHOR: start
 /// Starts a process of `warrior` at `pc`, paused at the end of its queue.
 fn start(round: &Rc<Round>, warrior: usize, pc: u32) {
     let (me, pc) = (Rc::clone(round), Rc::new(Cell::new(pc)));
@@ -51,6 +51,9 @@ fn start(round: &Rc<Round>, warrior: usize, pc: u32) {
     round.queues.borrow_mut()[warrior].push_back(Process { tasklet, pc });
 }
 
+// ANCHOR_END: start
+
+// ANCHOR: process
 /// A process's life: one instruction each time the referee runs it.
 fn run_process(round: &Rc<Round>, warrior: usize, pc: &Rc<Cell<u32>>) {
     while !round.over.get() {
@@ -82,7 +85,6 @@ fn run_process(round: &Rc<Round>, warrior: usize, pc: &Rc<Cell<u32>>) {
 }
 // ANCHOR_END: process
 
-// ANCHOR: engine
 impl Engine for Tasklets {
     fn round(
         &mut self,
@@ -102,31 +104,7 @@ impl Engine for Tasklets {
             start(&round, warrior, pc);
         }
         let mut referee = Referee::new(starts.len(), first, rules, watch);
-        let mut traced = Vec::new();
-        while let Some(w) = referee.next_turn() {
-            let process = round.queues.borrow_mut()[w]
-                .pop_front()
-                .expect("a live warrior has a process");
-            if referee.tracing() {
-                let address = process.pc.get();
-                let instruction = round.core.borrow()[address as usize];
-                traced.push(Traced {
-                    warrior: w,
-                    address,
-                    instruction,
-                });
-            }
-            // It executes one instruction, queues itself (and a child), or
-            // dies; then the scheduler comes back here.
-            process
-                .tasklet
-                .run()
-                .expect("the referee can run a paused process");
-            let alive = !round.queues.borrow()[w].is_empty();
-            if !referee.turn_done(alive) {
-                break;
-            }
-        }
+        let traced = referee_loop(&round, &mut referee);
         let queues = round
             .queues
             .borrow()
@@ -137,6 +115,38 @@ impl Engine for Tasklets {
         core.copy_from_slice(&round.core.borrow());
         referee.end(queues, traced)
     }
+}
+
+// ANCHOR: engine
+/// The referee, on the thread's main tasklet: runs the process at the
+/// head of each warrior's queue in turn, until the round is over.
+fn referee_loop(round: &Round, referee: &mut Referee) -> Vec<Traced> {
+    let mut traced = Vec::new();
+    while let Some(w) = referee.next_turn() {
+        let process = round.queues.borrow_mut()[w]
+            .pop_front()
+            .expect("a live warrior has a process");
+        if referee.tracing() {
+            let address = process.pc.get();
+            let instruction = round.core.borrow()[address as usize];
+            traced.push(Traced {
+                warrior: w,
+                address,
+                instruction,
+            });
+        }
+        // It executes one instruction, queues itself (and a child), or
+        // dies; then the scheduler comes back here.
+        process
+            .tasklet
+            .run()
+            .expect("the referee can run a paused process");
+        let alive = !round.queues.borrow()[w].is_empty();
+        if !referee.turn_done(alive) {
+            break;
+        }
+    }
+    traced
 }
 // ANCHOR_END: engine
 

@@ -110,3 +110,86 @@ fn bad_input_gets_one_line_and_a_failure() {
     assert!(!ok);
     assert!(err.contains("no-such-file.red"), "{err}");
 }
+
+/// Runs `mars` in the crate's directory (so that the paths it prints are
+/// the book's) and checks what it prints against `examples/output/{file}.txt`,
+/// which the book includes; `BLESS=1 cargo test` rewrites the file.
+fn golden(args: &[&str], file: &str) {
+    let crate_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new(env!("CARGO_BIN_EXE_mars"))
+        .args(args)
+        .current_dir(&crate_dir)
+        .output()
+        .expect("mars runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let actual = String::from_utf8(out.stdout).expect("UTF-8");
+    let path = crate_dir
+        .join("examples/output")
+        .join(format!("{file}.txt"));
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::write(&path, &actual).expect("write the golden file");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "cannot read {}: {e}; run `BLESS=1 cargo test` to create it",
+            path.display()
+        )
+    });
+    assert_eq!(
+        actual,
+        expected,
+        "mars {} differs from {}",
+        args.join(" "),
+        path.display()
+    );
+}
+
+#[test]
+fn the_books_examples_print_what_the_book_shows() {
+    golden(&["-r", "0", "warriors/book/dwarf.red"], "listing");
+    golden(
+        &[
+            "--engine",
+            "flat",
+            "-bF",
+            "4000",
+            "-r",
+            "6",
+            "--rounds",
+            "warriors/book/dwarf.red",
+            "warriors/book/stone.red",
+        ],
+        "battle",
+    );
+    golden(
+        &[
+            "-b",
+            "--trace",
+            "8",
+            "-F",
+            "4000",
+            "-r",
+            "1",
+            "warriors/book/dwarf.red",
+            "warriors/book/imp.red",
+        ],
+        "trace",
+    );
+    golden(
+        &[
+            "-b",
+            "--dump",
+            "12",
+            "-F",
+            "4000",
+            "warriors/book/dwarf.red",
+            "warriors/book/paper.red",
+        ],
+        "dump",
+    );
+}

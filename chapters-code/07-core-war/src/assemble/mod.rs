@@ -317,7 +317,6 @@ fn first_pass(source: &str) -> Result<Program, AsmError> {
     finish(program, pending)
 }
 
-// ANCHOR: for
 /// Repeats every `FOR count` … `ROF` block `count` times, as pMARS does:
 /// in the `k`-th copy, the block's counter (the label before `FOR`) reads
 /// `k`, and `&counter` glued to a name makes it unique (`x&i` is `x01`,
@@ -378,7 +377,6 @@ fn expand_for(lines: &[(usize, String)]) -> Result<Vec<(usize, String)>, AsmErro
     }
     Ok(out)
 }
-// ANCHOR_END: for
 
 /// `[counter] FOR count`: the counter's name, if any, and the count's
 /// text. `None` for any other line.
