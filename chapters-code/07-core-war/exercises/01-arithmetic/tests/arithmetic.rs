@@ -100,7 +100,7 @@ fn it_agrees_with_execute_on_random_values() {
         seed ^= seed >> 7;
         seed ^= seed << 17;
         // Small values often, so that zeros and equal fields come up.
-        let bound = if seed % 4 == 0 { 3 } else { bound };
+        let bound = if seed.is_multiple_of(4) { 3 } else { bound };
         u32::try_from(seed % u64::from(bound)).expect("below the bound")
     };
     for _ in 0..5000 {
