@@ -4,9 +4,10 @@
 ;assert CORESIZE == 8000
 ; Three imps a third of the core apart, each writing the cell the next one
 ; is about to execute: 3 * 2667 = 8001, one lap and one cell, so the ring
-; moves on one cell every three turns. A bomb on one imp's cell is
-; overwritten by the imp behind it before anyone executes it, so a plain
-; stone rarely breaks the ring; it ties, more than it wins.
+; moves on one cell every three turns. A bomb is harmless on most of the
+; ring's cells, since an imp writes over it before executing it; only a
+; bomb on the cell one of the three is about to execute kills it, and the
+; two others go on as a broken ring. It ties, more than it wins.
 ;
 ; The launch must queue the three processes in the ring's order, with
 ; nothing between them: two SPLs make four processes at the JMP, each
