@@ -3,8 +3,9 @@
 ;author the book, after A. K. Dewdney
 ;assert CORESIZE % 4 == 0
 ; A stone: it drops a DAT on every fourth cell of the core, one bomb a
-; loop, and never hits itself (its four cells fit between two bombs, as
-; the core size is a multiple of 4). A process that runs into a bomb dies.
+; loop. As the core size is a multiple of 4, its bombs miss its first
+; three cells for ever, and land on its own DAT, which changes nothing. A
+; process that runs into a bomb dies.
         org     start
 step    equ     4
 start   add.ab  #step, bomb     ; move the target on by four cells

@@ -5,9 +5,9 @@
 ; A scanner looks before it shoots. It steps through the core 7 cells at a
 ; time, comparing each cell with an empty one (DAT.F $0, $0: what the
 ; core holds where nobody wrote); where the two differ, something is
-; there, and it drops a bomb on it. One lap visits every seventh cell,
-; 1142 of them, from just past its own eight cells to just before them;
-; then it stops, having looked everywhere once.
+; there, and it drops a bomb on it. One lap looks at every seventh cell,
+; 1142 of them, from just past its own eight cells to cell 7995, five
+; short of them; then it stops, one lap done.
         org     scan
 step    equ     7
 scan    add.ab  #step, ptr
