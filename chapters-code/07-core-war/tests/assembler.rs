@@ -193,6 +193,9 @@ fn errors_say_where_and_what() {
     assert!(e.message.contains("unknown name"), "{e}");
     let e = err("x dat 0\nx dat 0");
     assert!(e.message.contains("defined twice"), "{e}");
+    // A label after the last instruction may not reuse an EQU's name.
+    let e = err("k equ 1\n dat 0\nk");
+    assert!(e.message.contains("defined twice"), "{e}");
     let e = err("  dat #1/0");
     assert!(e.message.contains("division by zero"), "{e}");
     let e = err("  ldp 0, 1");

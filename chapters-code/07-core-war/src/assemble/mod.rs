@@ -162,6 +162,41 @@ pub fn assemble(source: &str, env: &Environment) -> Result<Warrior, AsmError> {
     })
 }
 
+/// What a name is defined as.
+enum Name {
+    /// A label: the address of the next instruction.
+    Label,
+    /// An `EQU`: its text.
+    Equ(String),
+}
+
+impl Program {
+    /// Defines `name` (with the line and column it was written at), as a
+    /// label or an `EQU`; a name may be defined once.
+    fn define(
+        &mut self,
+        (name, line, column): (String, usize, usize),
+        what: Name,
+    ) -> Result<(), AsmError> {
+        if self.labels.contains_key(&name) || self.equs.contains_key(&name) {
+            return Err(AsmError {
+                line,
+                column,
+                message: format!("{name} is defined twice"),
+            });
+        }
+        match what {
+            Name::Label => {
+                self.labels.insert(name, self.lines.len());
+            }
+            Name::Equ(text) => {
+                self.equs.insert(name, text);
+            }
+        }
+        Ok(())
+    }
+}
+
 fn first_pass(source: &str) -> Result<Program, AsmError> {
     let lines: Vec<&str> = source.lines().collect();
     // Text before a `;redcode` line is not Redcode (mail headers, notes).
@@ -230,19 +265,8 @@ fn first_pass(source: &str) -> Result<Program, AsmError> {
                             message: "EQU needs a label before it".into(),
                         });
                     }
-                    for (label, line, column) in pending.drain(..) {
-                        if program
-                            .equs
-                            .insert(label.clone(), after.trim().to_owned())
-                            .is_some()
-                            || program.labels.contains_key(&label)
-                        {
-                            return Err(AsmError {
-                                line,
-                                column,
-                                message: format!("{label} is defined twice"),
-                            });
-                        }
+                    for label in pending.drain(..) {
+                        program.define(label, Name::Equ(after.trim().to_owned()))?;
                     }
                     break;
                 }
@@ -276,19 +300,8 @@ fn first_pass(source: &str) -> Result<Program, AsmError> {
                         ),
                     })?),
                 };
-                for (label, line, column) in pending.drain(..) {
-                    if program
-                        .labels
-                        .insert(label.clone(), program.lines.len())
-                        .is_some()
-                        || program.equs.contains_key(&label)
-                    {
-                        return Err(AsmError {
-                            line,
-                            column,
-                            message: format!("{label} is defined twice"),
-                        });
-                    }
+                for label in pending.drain(..) {
+                    program.define(label, Name::Label)?;
                 }
                 let operands = split_operands(after, operands_column, number)?;
                 program.lines.push(Line {
@@ -478,18 +491,8 @@ fn finish(program: Program, pending: Vec<(String, usize, usize)>) -> Result<Prog
     // Labels after the last instruction point just past it (pMARS allows
     // that, for `END label`-style starts; any use is an error later).
     let mut program = program;
-    for (label, line, column) in pending {
-        if program
-            .labels
-            .insert(label.clone(), program.lines.len())
-            .is_some()
-        {
-            return Err(AsmError {
-                line,
-                column,
-                message: format!("{label} is defined twice"),
-            });
-        }
+    for label in pending {
+        program.define(label, Name::Label)?;
     }
     Ok(program)
 }
