@@ -121,6 +121,14 @@ impl Referee {
         Some(self.alive[self.at])
     }
 
+    /// The warriors in the order of their turns from now, or `None` if
+    /// the round is over.
+    pub fn order(&self) -> Option<Vec<usize>> {
+        self.next_turn()?;
+        let (done, to_come) = self.alive.split_at(self.at);
+        Some(to_come.iter().chain(done).copied().collect())
+    }
+
     /// Whether the instruction about to execute is one `--trace` wants.
     #[inline(always)]
     pub fn tracing(&self) -> bool {

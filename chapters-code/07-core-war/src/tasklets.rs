@@ -1,13 +1,16 @@
-//! The tasklet engine: every warrior process is a tasklet. A process
-//! executes one instruction each time it is run, then pauses itself; the
-//! referee, on the thread's main tasklet, keeps each warrior's queue of
-//! paused processes and runs them in the order the standard requires.
+//! The tasklet engine: every warrior process is a tasklet. The run queue
+//! holds one process per warrior, the head of that warrior's queue, so
+//! the scheduler's round robin is the standard's strict alternation; the
+//! rest of each warrior's processes wait, paused, in a queue of its own.
+//! A process executes one instruction, hands its warrior's turn to the
+//! next process in that queue, and pauses; the thread's main tasklet only
+//! sets the round up and ends it.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use ch02_scheduler::{Builder, Tasklet, current, schedule_remove};
+use ch02_scheduler::{Builder, State, Tasklet, schedule, schedule_remove};
 
 use crate::battle::{Engine, Referee, RoundEnd, Rules, Traced, Watch};
 use crate::exec::{Outcome, execute};
@@ -17,74 +20,148 @@ use crate::redcode::Instruction;
 #[derive(Debug, Default)]
 pub struct Tasklets;
 
-/// A paused process, and where it will execute next (which it keeps up
-/// to date, for `--trace` and `--dump`).
+/// A process in its warrior's queue, and where it executes next (a copy,
+/// for `--trace` and `--dump`: the process keeps its own).
 struct Process {
     tasklet: Tasklet,
-    pc: Rc<Cell<u32>>,
+    pc: u32,
 }
 
-/// What the referee and the processes of one round share.
+/// What the processes of one round share.
 struct Round {
-    core: RefCell<Vec<Instruction>>,
-    /// Each warrior's paused processes, in the order they run.
-    queues: RefCell<Vec<VecDeque<Process>>>,
+    table: RefCell<Table>,
     processes: usize,
     /// Set when the round is over: a process that is run returns.
     over: Cell<bool>,
+}
+
+/// The core and the queues, borrowed for one turn at a time.
+struct Table {
+    core: Vec<Instruction>,
+    /// Each warrior's processes, in the order they run; the head of each
+    /// is the one in the run queue (or running).
+    queues: Vec<VecDeque<Process>>,
+    referee: Referee,
+    traced: Vec<Traced>,
 }
 
 /// Bytes of stack for a process: it only ever executes one instruction.
 const PROCESS_STACK: usize = 16 * 1024;
 
 // ANCHOR: start
-/// Starts a process of `warrior` at `pc`, paused at the end of its queue.
-fn start(round: &Rc<Round>, warrior: usize, pc: u32) {
-    let (me, pc) = (Rc::clone(round), Rc::new(Cell::new(pc)));
-    let my_pc = Rc::clone(&pc);
+/// A new process of `warrior` at `pc`, paused, for its warrior's queue.
+fn start(round: &Rc<Round>, warrior: usize, pc: u32) -> Process {
+    let me = Rc::clone(round);
     let tasklet = Builder::new()
         .stack_size(PROCESS_STACK)
-        .spawn(move || run_process(&me, warrior, &my_pc))
+        .spawn(move || run_process(&me, warrior, pc))
         .expect("a process can always be started");
-    // Spawned, it is in the run queue; paused, it waits for the referee.
+    // Spawned, it is in the run queue; paused, it waits for its turn.
     tasklet.remove().expect("a new tasklet can be paused");
-    round.queues.borrow_mut()[warrior].push_back(Process { tasklet, pc });
+    Process { tasklet, pc }
 }
-
 // ANCHOR_END: start
 
+/// What a process does once its turn is taken.
+enum After {
+    /// Its warrior's turn passed to another of its processes: it pauses.
+    Pause,
+    /// It was its warrior's only process: it is the head again, and takes
+    /// the warrior's next turn too.
+    Again,
+    /// It died.
+    Die,
+}
+
 // ANCHOR: process
-/// A process's life: one instruction each time the referee runs it.
-fn run_process(round: &Rc<Round>, warrior: usize, pc: &Rc<Cell<u32>>) {
+/// A process's life: one instruction each time its turn comes.
+fn run_process(round: &Rc<Round>, warrior: usize, mut pc: u32) {
+    // Paused, a process runs when its turn comes, or once more when the
+    // round is over.
     while !round.over.get() {
-        let outcome = execute(&mut round.core.borrow_mut(), pc.get());
-        let new = match outcome {
-            Outcome::Died => return,
-            Outcome::Next(next) => {
-                pc.set(next);
-                None
-            }
-            Outcome::Split { next, new } => {
-                pc.set(next);
-                Some(new)
-            }
-        };
-        // Itself first (the instruction after SPL), then the child.
-        let me = Process {
-            tasklet: current(),
-            pc: Rc::clone(pc),
-        };
-        round.queues.borrow_mut()[warrior].push_back(me);
-        if let Some(new) = new
-            && round.queues.borrow()[warrior].len() < round.processes
-        {
-            start(round, warrior, new);
+        match take_turn(round, warrior, &mut pc) {
+            After::Die => return,
+            After::Again if !round.over.get() => schedule(),
+            _ => schedule_remove().expect("a process can pause itself"),
         }
-        schedule_remove().expect("a process can pause itself");
     }
 }
 // ANCHOR_END: process
 
+// ANCHOR: turn
+/// The turn of `warrior`'s process at the head of its queue, which is
+/// running: it executes, goes to the back of the queue (its child behind
+/// it), and the new head joins the run queue for the warrior's next turn.
+fn take_turn(round: &Rc<Round>, warrior: usize, pc: &mut u32) -> After {
+    let mut table = round.table.borrow_mut();
+    let table = &mut *table;
+    let me = table.queues[warrior].pop_front().expect("it is the head");
+    table.trace(warrior, *pc);
+    let outcome = execute(&mut table.core, *pc);
+    let queue = &mut table.queues[warrior];
+    // Its warrior's only process goes on being the head.
+    let alone = queue.is_empty() && outcome != Outcome::Died;
+    let mut child = None;
+    match outcome {
+        Outcome::Died => {}
+        Outcome::Next(next) => *pc = next,
+        Outcome::Split { next, new } => (*pc, child) = (next, Some(new)),
+    }
+    let died = outcome == Outcome::Died;
+    if !died {
+        queue.push_back(Process { pc: *pc, ..me });
+        if let Some(new) = child.filter(|_| queue.len() < round.processes) {
+            queue.push_back(start(round, warrior, new));
+        }
+    }
+    if let Some(head) = queue.front().filter(|_| !alone) {
+        head.tasklet
+            .insert()
+            .expect("a paused process can be queued");
+        if let Some(after) = queue.get(1) {
+            after.tasklet.prefetch();
+        }
+    }
+    if !table.referee.turn_done(!queue.is_empty()) || table.referee.next_turn().is_none() {
+        table.end_round(round);
+    }
+    match (died, alone) {
+        (true, _) => After::Die,
+        (false, true) => After::Again,
+        (false, false) => After::Pause,
+    }
+}
+// ANCHOR_END: turn
+
+impl Table {
+    /// Records the instruction at `pc` if `--trace` wants it.
+    fn trace(&mut self, warrior: usize, address: u32) {
+        if self.referee.tracing() {
+            let instruction = self.core[address as usize];
+            self.traced.push(Traced {
+                warrior,
+                address,
+                instruction,
+            });
+        }
+    }
+
+    /// Ends the round from inside a turn: the other warriors' heads leave
+    /// the run queue, and the running process pauses or dies as its turn
+    /// says; with nothing left to run, main's `run` returns.
+    fn end_round(&self, round: &Round) {
+        round.over.set(true);
+        for head in self.queues.iter().filter_map(VecDeque::front) {
+            if head.tasklet.state() == State::Scheduled {
+                head.tasklet
+                    .remove()
+                    .expect("a queued process can be paused");
+            }
+        }
+    }
+}
+
+// ANCHOR: engine
 impl Engine for Tasklets {
     fn round(
         &mut self,
@@ -94,71 +171,56 @@ impl Engine for Tasklets {
         rules: &Rules,
         watch: Watch,
     ) -> RoundEnd {
+        let referee = Referee::new(starts.len(), first, rules, watch);
         let round = Rc::new(Round {
-            core: RefCell::new(core.to_vec()),
-            queues: RefCell::new((0..starts.len()).map(|_| VecDeque::new()).collect()),
+            table: RefCell::new(Table {
+                core: core.to_vec(),
+                queues: (0..starts.len()).map(|_| VecDeque::new()).collect(),
+                referee,
+                traced: Vec::new(),
+            }),
             processes: rules.processes as usize,
             over: Cell::new(false),
         });
         for (warrior, &pc) in starts.iter().enumerate() {
-            start(&round, warrior, pc);
+            let process = start(&round, warrior, pc);
+            round.table.borrow_mut().queues[warrior].push_back(process);
         }
-        let mut referee = Referee::new(starts.len(), first, rules, watch);
-        let traced = referee_loop(&round, &mut referee);
-        let queues = round
-            .queues
-            .borrow()
-            .iter()
-            .map(|q| q.iter().map(|p| p.pc.get()).collect())
-            .collect();
-        finish(&round);
-        core.copy_from_slice(&round.core.borrow());
-        referee.end(queues, traced)
+        // Each warrior's first process joins the run queue in turn order;
+        // then the scheduler runs the round until nothing is left to run.
+        if let Some(order) = round.table.borrow().referee.order() {
+            for w in order {
+                let head = &round.table.borrow().queues[w][0];
+                head.tasklet.insert().expect("a new process can be queued");
+            }
+        }
+        ch02_scheduler::run().expect("main runs the round");
+        finish(round, core)
     }
-}
-
-// ANCHOR: engine
-/// The referee, on the thread's main tasklet: runs the process at the
-/// head of each warrior's queue in turn, until the round is over.
-fn referee_loop(round: &Round, referee: &mut Referee) -> Vec<Traced> {
-    let mut traced = Vec::new();
-    while let Some(w) = referee.next_turn() {
-        let process = round.queues.borrow_mut()[w]
-            .pop_front()
-            .expect("a live warrior has a process");
-        if referee.tracing() {
-            let address = process.pc.get();
-            let instruction = round.core.borrow()[address as usize];
-            traced.push(Traced {
-                warrior: w,
-                address,
-                instruction,
-            });
-        }
-        // It executes one instruction, queues itself (and a child), or
-        // dies; then the scheduler comes back here.
-        process
-            .tasklet
-            .run()
-            .expect("the referee can run a paused process");
-        let alive = !round.queues.borrow()[w].is_empty();
-        if !referee.turn_done(alive) {
-            break;
-        }
-    }
-    traced
 }
 // ANCHOR_END: engine
 
-/// Ends the round's processes: each is run once more, sees the round is
-/// over, and returns, its stack going back to the pool.
-fn finish(round: &Round) {
+/// Ends the round's processes, each of them paused: each is run once
+/// more, sees the round is over, and returns, its stack going back to the
+/// pool. Then the round's core and queues are handed back.
+fn finish(round: Rc<Round>, core: &mut [Instruction]) -> RoundEnd {
     round.over.set(true);
-    let queues = std::mem::take(&mut *round.queues.borrow_mut());
-    for process in queues.into_iter().flatten() {
-        process
-            .tasklet
-            .run()
-            .expect("the referee can run a paused process");
+    let paused: Vec<Tasklet> = (round.table.borrow().queues.iter().flatten())
+        .map(|process| process.tasklet.clone())
+        .collect();
+    for tasklet in paused {
+        tasklet.run().expect("main can run a paused process");
     }
+    // Every process has ended, dropping its share of the round.
+    let Ok(round) = Rc::try_unwrap(round) else {
+        unreachable!("a process outlived its round")
+    };
+    let table = round.table.into_inner();
+    core.copy_from_slice(&table.core);
+    let queues = table
+        .queues
+        .iter()
+        .map(|q| q.iter().map(|p| p.pc).collect())
+        .collect();
+    table.referee.end(queues, table.traced)
 }
