@@ -788,6 +788,24 @@ pub fn main_tasklet() -> Tasklet {
 /// or blocks and nobody put main back; [`Error::Unwinding`] and
 /// [`Error::Reentered`] as for every call that switches.
 pub fn schedule_remove() -> Result<(), Error> {
+    // The common case, as in `schedule`: a tasklet that someone holds a
+    // handle to pauses itself, touching nothing but its own record.
+    let running = RUNNING.get();
+    if !running.is_null() && !std::thread::panicking() {
+        // SAFETY: `RUNNING` is the running tasklet's record, kept alive by
+        // the dispatcher while it runs; its yielder lives on its stack for
+        // as long as its body runs.
+        let me = unsafe { &*running };
+        if me.handles.get() != 0 {
+            me.check_own_stack();
+            me.state.set(State::Paused);
+            // SAFETY: as above; the dispatcher drops its reference to the
+            // record only after the switch (`Switch::Stay`), and the handle
+            // keeps the record alive.
+            unsafe { suspend(me.yielder.get(), Switch::Stay) };
+            return Ok(());
+        }
+    }
     check_switch("schedule_remove")?;
     let (yielder, replaced) = with_core(|core| {
         let me = TaskRef::clone(core.current());

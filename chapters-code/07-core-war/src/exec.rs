@@ -35,35 +35,36 @@ struct Operand {
 #[inline(always)]
 fn operand(core: &mut [Instruction], pc: u32, mode: Mode, offset: u32) -> Operand {
     let size = core.len() as u32;
+    // The instruction itself, as it is now: for the A-operand that is the
+    // instruction as fetched; the B-operand sees what the A-operand's side
+    // effects did to it (as pMARS reads it).
     if mode == Mode::Immediate {
-        // The instruction itself, as it is now: for the A-operand that is
-        // the instruction as fetched; the B-operand sees what the
-        // A-operand's side effects did to it (as pMARS reads it).
         return Operand {
             addr: pc,
             reg: core[pc as usize],
         };
     }
+    // The cell the offset points at, and the field of it that points on.
     let ptr = add(pc, offset, size);
-    let p = ptr as usize;
+    let cell = &mut core[ptr as usize];
     let addr = match mode {
-        Mode::Immediate => unreachable!("handled above"),
-        Mode::Direct => ptr,
-        Mode::AIndirect | Mode::APostincrement => add(ptr, core[p].a, size),
-        Mode::BIndirect | Mode::BPostincrement => add(ptr, core[p].b, size),
+        Mode::Immediate | Mode::Direct => ptr,
+        Mode::AIndirect | Mode::APostincrement => add(ptr, cell.a, size),
+        Mode::BIndirect | Mode::BPostincrement => add(ptr, cell.b, size),
         Mode::APredecrement => {
-            core[p].a = sub(core[p].a, 1, size);
-            add(ptr, core[p].a, size)
+            cell.a = sub(cell.a, 1, size);
+            add(ptr, cell.a, size)
         }
         Mode::BPredecrement => {
-            core[p].b = sub(core[p].b, 1, size);
-            add(ptr, core[p].b, size)
+            cell.b = sub(cell.b, 1, size);
+            add(ptr, cell.b, size)
         }
     };
     let reg = core[addr as usize];
+    let cell = &mut core[ptr as usize];
     match mode {
-        Mode::APostincrement => core[p].a = add(core[p].a, 1, size),
-        Mode::BPostincrement => core[p].b = add(core[p].b, 1, size),
+        Mode::APostincrement => cell.a = add(cell.a, 1, size),
+        Mode::BPostincrement => cell.b = add(cell.b, 1, size),
         _ => {}
     }
     Operand { addr, reg }
@@ -72,7 +73,7 @@ fn operand(core: &mut [Instruction], pc: u32, mode: Mode, offset: u32) -> Operan
 
 /// Executes the instruction at `pc` in `core` (whose length is the core
 /// size), for one process.
-#[inline]
+#[inline(always)]
 pub fn execute(core: &mut [Instruction], pc: u32) -> Outcome {
     let size = core.len() as u32;
     let ir = core[pc as usize];
@@ -80,65 +81,48 @@ pub fn execute(core: &mut [Instruction], pc: u32) -> Outcome {
     let a = operand(core, pc, ir.a_mode, ir.a);
     let b = operand(core, pc, ir.b_mode, ir.b);
     let next = add(pc, 1, size);
-    let skip = add(pc, 2, size);
-    let target = b.addr as usize;
     let (ra, rb) = (a.reg, b.reg);
+    let target = &mut core[b.addr as usize];
+    let m = ir.modifier;
     match ir.opcode {
         Opcode::Dat => Outcome::Died,
         Opcode::Mov => {
-            let t = &mut core[target];
-            match ir.modifier {
-                Modifier::A => t.a = ra.a,
-                Modifier::B => t.b = ra.b,
-                Modifier::AB => t.b = ra.a,
-                Modifier::BA => t.a = ra.b,
-                Modifier::F => (t.a, t.b) = (ra.a, ra.b),
-                Modifier::X => (t.a, t.b) = (ra.b, ra.a),
-                Modifier::I => *t = ra,
+            match m {
+                Modifier::A => target.a = ra.a,
+                Modifier::B => target.b = ra.b,
+                Modifier::AB => target.b = ra.a,
+                Modifier::BA => target.a = ra.b,
+                Modifier::F => (target.a, target.b) = (ra.a, ra.b),
+                Modifier::X => (target.a, target.b) = (ra.b, ra.a),
+                Modifier::I => *target = ra,
             }
             Outcome::Next(next)
         }
-        Opcode::Add => arithmetic(&mut core[target], ir.modifier, ra, rb, next, |b, a| {
-            Some(add(b, a, size))
-        }),
-        Opcode::Sub => arithmetic(&mut core[target], ir.modifier, ra, rb, next, |b, a| {
-            Some(sub(b, a, size))
-        }),
-        Opcode::Mul => arithmetic(&mut core[target], ir.modifier, ra, rb, next, |b, a| {
-            Some(mul(b, a, size))
-        }),
-        Opcode::Div => arithmetic(&mut core[target], ir.modifier, ra, rb, next, |b, a| {
-            b.checked_div(a)
-        }),
-        Opcode::Mod => arithmetic(&mut core[target], ir.modifier, ra, rb, next, |b, a| {
-            b.checked_rem(a)
-        }),
+        Opcode::Add => arithmetic(target, m, ra, rb, next, |b, a| Some(add(b, a, size))),
+        Opcode::Sub => arithmetic(target, m, ra, rb, next, |b, a| Some(sub(b, a, size))),
+        Opcode::Mul => arithmetic(target, m, ra, rb, next, |b, a| Some(mul(b, a, size))),
+        Opcode::Div => arithmetic(target, m, ra, rb, next, u32::checked_div),
+        Opcode::Mod => arithmetic(target, m, ra, rb, next, u32::checked_rem),
         Opcode::Jmp => Outcome::Next(a.addr),
-        Opcode::Jmz => jump_if(!either_or_both(ir.modifier, rb, |v| v != 0), a.addr, next),
-        Opcode::Jmn => jump_if(either_or_both(ir.modifier, rb, |v| v != 0), a.addr, next),
+        Opcode::Jmz => jump_if(!either_or_both(m, rb, |v| v != 0), a.addr, next),
+        Opcode::Jmn => jump_if(either_or_both(m, rb, |v| v != 0), a.addr, next),
         Opcode::Djn => {
             let mut rb = rb;
-            let t = &mut core[target];
-            match ir.modifier {
-                Modifier::A | Modifier::BA => {
-                    t.a = sub(t.a, 1, size);
-                    rb.a = sub(rb.a, 1, size);
-                }
-                Modifier::B | Modifier::AB => {
-                    t.b = sub(t.b, 1, size);
-                    rb.b = sub(rb.b, 1, size);
-                }
+            let dec = |v| sub(v, 1, size);
+            match m {
+                Modifier::A | Modifier::BA => (target.a, rb.a) = (dec(target.a), dec(rb.a)),
+                Modifier::B | Modifier::AB => (target.b, rb.b) = (dec(target.b), dec(rb.b)),
                 Modifier::F | Modifier::X | Modifier::I => {
-                    (t.a, t.b) = (sub(t.a, 1, size), sub(t.b, 1, size));
-                    (rb.a, rb.b) = (sub(rb.a, 1, size), sub(rb.b, 1, size));
+                    (target.a, target.b) = (dec(target.a), dec(target.b));
+                    (rb.a, rb.b) = (dec(rb.a), dec(rb.b));
                 }
             }
             // The decremented register decides, not a fresh read of core.
-            jump_if(either_or_both(ir.modifier, rb, |v| v != 0), a.addr, next)
+            jump_if(either_or_both(m, rb, |v| v != 0), a.addr, next)
         }
         Opcode::Spl => Outcome::Split { next, new: a.addr },
         Opcode::Slt => {
-            let less = match ir.modifier {
+            let less = match m {
                 Modifier::A => ra.a < rb.a,
                 Modifier::B => ra.b < rb.b,
                 Modifier::AB => ra.a < rb.b,
@@ -146,39 +130,11 @@ pub fn execute(core: &mut [Instruction], pc: u32) -> Outcome {
                 Modifier::F | Modifier::I => ra.a < rb.a && ra.b < rb.b,
                 Modifier::X => ra.a < rb.b && ra.b < rb.a,
             };
-            jump_if(less, skip, next)
+            jump_if(less, add(pc, 2, size), next)
         }
-        Opcode::Cmp | Opcode::Seq => jump_if(equal(ir.modifier, &ra, &rb), skip, next),
-        Opcode::Sne => jump_if(!equal(ir.modifier, &ra, &rb), skip, next),
+        Opcode::Cmp | Opcode::Seq => jump_if(equal(m, &ra, &rb), add(pc, 2, size), next),
+        Opcode::Sne => jump_if(!equal(m, &ra, &rb), add(pc, 2, size), next),
         Opcode::Nop => Outcome::Next(next),
-    }
-}
-
-/// The A-value and the B-value as the modifier pairs them: (A-side,
-/// B-side, which B-target field), one pair or two.
-#[inline(always)]
-fn pairs(modifier: Modifier, ra: Instruction, rb: Instruction) -> [Option<(u32, u32, Field)>; 2] {
-    match modifier {
-        Modifier::A => [Some((ra.a, rb.a, Field::A)), None],
-        Modifier::B => [Some((ra.b, rb.b, Field::B)), None],
-        Modifier::AB => [Some((ra.a, rb.b, Field::B)), None],
-        Modifier::BA => [Some((ra.b, rb.a, Field::A)), None],
-        Modifier::F | Modifier::I => [Some((ra.a, rb.a, Field::A)), Some((ra.b, rb.b, Field::B))],
-        Modifier::X => [Some((ra.b, rb.a, Field::A)), Some((ra.a, rb.b, Field::B))],
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Field {
-    A,
-    B,
-}
-
-#[inline(always)]
-fn write(t: &mut Instruction, field: Field, value: u32) {
-    match field {
-        Field::A => t.a = value,
-        Field::B => t.b = value,
     }
 }
 
@@ -194,17 +150,29 @@ fn arithmetic(
     next: u32,
     op: impl Fn(u32, u32) -> Option<u32>,
 ) -> Outcome {
-    let mut died = false;
-    for (a, b, field) in pairs(modifier, ra, rb).into_iter().flatten() {
-        match op(b, a) {
-            Some(value) => write(target, field, value),
-            None => died = true,
+    let mut lives = true;
+    let mut set = |field: &mut u32, b: u32, a: u32| match op(b, a) {
+        Some(value) => *field = value,
+        None => lives = false,
+    };
+    match modifier {
+        Modifier::A => set(&mut target.a, rb.a, ra.a),
+        Modifier::B => set(&mut target.b, rb.b, ra.b),
+        Modifier::AB => set(&mut target.b, rb.b, ra.a),
+        Modifier::BA => set(&mut target.a, rb.a, ra.b),
+        Modifier::F | Modifier::I => {
+            set(&mut target.a, rb.a, ra.a);
+            set(&mut target.b, rb.b, ra.b);
+        }
+        Modifier::X => {
+            set(&mut target.a, rb.a, ra.b);
+            set(&mut target.b, rb.b, ra.a);
         }
     }
-    if died {
-        Outcome::Died
-    } else {
+    if lives {
         Outcome::Next(next)
+    } else {
+        Outcome::Died
     }
 }
 

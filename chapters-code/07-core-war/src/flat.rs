@@ -42,8 +42,14 @@ impl Engine for Flat {
         rules: &Rules,
         watch: Watch,
     ) -> RoundEnd {
-        let mut queues: Vec<VecDeque<u32>> =
-            starts.iter().map(|&pc| VecDeque::from([pc])).collect();
+        let mut queues: Vec<VecDeque<u32>> = starts
+            .iter()
+            .map(|&pc| {
+                let mut queue = VecDeque::with_capacity(rules.processes as usize + 1);
+                queue.push_back(pc);
+                queue
+            })
+            .collect();
         let mut referee = Referee::new(starts.len(), first, rules, watch);
         let mut traced = Vec::new();
         while let Some(w) = referee.next_turn() {

@@ -43,21 +43,28 @@ struct Table {
     queues: Vec<VecDeque<Process>>,
     referee: Referee,
     traced: Vec<Traced>,
+    /// Each warrior's tasklets whose process died, paused until a `SPL`
+    /// of the same warrior makes one of them a process again.
+    idle: Vec<Vec<Tasklet>>,
 }
 
 /// Bytes of stack for a process: it only ever executes one instruction.
 const PROCESS_STACK: usize = 16 * 1024;
 
 // ANCHOR: start
-/// A new process of `warrior` at `pc`, paused, for its warrior's queue.
-fn start(round: &Rc<Round>, warrior: usize, pc: u32) -> Process {
-    let me = Rc::clone(round);
-    let tasklet = Builder::new()
-        .stack_size(PROCESS_STACK)
-        .spawn(move || run_process(&me, warrior, pc))
-        .expect("a process can always be started");
-    // Spawned, it is in the run queue; paused, it waits for its turn.
-    tasklet.remove().expect("a new tasklet can be paused");
+/// A new process of `warrior` at `pc`, paused, for its warrior's queue: a
+/// tasklet whose process died, or else a new one.
+fn start(round: &Rc<Round>, idle: &mut Vec<Tasklet>, warrior: usize, pc: u32) -> Process {
+    let tasklet = idle.pop().unwrap_or_else(|| {
+        let me = Rc::clone(round);
+        let tasklet = Builder::new()
+            .stack_size(PROCESS_STACK)
+            .spawn(move || run_process(&me, warrior))
+            .expect("a process can always be started");
+        // Spawned, it is in the run queue; paused, it waits for its turn.
+        tasklet.remove().expect("a new tasklet can be paused");
+        tasklet
+    });
     Process { tasklet, pc }
 }
 // ANCHOR_END: start
@@ -69,18 +76,17 @@ enum After {
     /// It was its warrior's only process: it is the head again, and takes
     /// the warrior's next turn too.
     Again,
-    /// It died.
+    /// Its process died: it waits, paused, to become another.
     Die,
 }
 
 // ANCHOR: process
-/// A process's life: one instruction each time its turn comes.
-fn run_process(round: &Rc<Round>, warrior: usize, mut pc: u32) {
-    // Paused, a process runs when its turn comes, or once more when the
-    // round is over.
+/// A process tasklet's life: one instruction each time its turn comes.
+/// Paused, it runs when its turn comes, or once more when the round is
+/// over.
+fn run_process(round: &Rc<Round>, warrior: usize) {
     while !round.over.get() {
-        match take_turn(round, warrior, &mut pc) {
-            After::Die => return,
+        match take_turn(round, warrior) {
             After::Again if !round.over.get() => schedule(),
             _ => schedule_remove().expect("a process can pause itself"),
         }
@@ -92,26 +98,26 @@ fn run_process(round: &Rc<Round>, warrior: usize, mut pc: u32) {
 /// The turn of `warrior`'s process at the head of its queue, which is
 /// running: it executes, goes to the back of the queue (its child behind
 /// it), and the new head joins the run queue for the warrior's next turn.
-fn take_turn(round: &Rc<Round>, warrior: usize, pc: &mut u32) -> After {
+fn take_turn(round: &Rc<Round>, warrior: usize) -> After {
     let mut table = round.table.borrow_mut();
     let table = &mut *table;
-    let me = table.queues[warrior].pop_front().expect("it is the head");
-    table.trace(warrior, *pc);
-    let outcome = execute(&mut table.core, *pc);
+    let mut me = table.queues[warrior].pop_front().expect("it is the head");
+    table.trace(warrior, me.pc);
+    let outcome = execute(&mut table.core, me.pc);
     let queue = &mut table.queues[warrior];
     // Its warrior's only process goes on being the head.
     let alone = queue.is_empty() && outcome != Outcome::Died;
-    let mut child = None;
-    match outcome {
-        Outcome::Died => {}
-        Outcome::Next(next) => *pc = next,
-        Outcome::Split { next, new } => (*pc, child) = (next, Some(new)),
-    }
     let died = outcome == Outcome::Died;
-    if !died {
-        queue.push_back(Process { pc: *pc, ..me });
-        if let Some(new) = child.filter(|_| queue.len() < round.processes) {
-            queue.push_back(start(round, warrior, new));
+    match outcome {
+        Outcome::Died => table.idle[warrior].push(me.tasklet),
+        Outcome::Next(next) => queue.push_back(Process { pc: next, ..me }),
+        Outcome::Split { next, new } => {
+            me.pc = next;
+            queue.push_back(me);
+            if queue.len() < round.processes {
+                let child = start(round, &mut table.idle[warrior], warrior, new);
+                queue.push_back(child);
+            }
         }
     }
     if let Some(head) = queue.front().filter(|_| !alone) {
@@ -178,12 +184,13 @@ impl Engine for Tasklets {
                 queues: (0..starts.len()).map(|_| VecDeque::new()).collect(),
                 referee,
                 traced: Vec::new(),
+                idle: vec![Vec::new(); starts.len()],
             }),
             processes: rules.processes as usize,
             over: Cell::new(false),
         });
         for (warrior, &pc) in starts.iter().enumerate() {
-            let process = start(&round, warrior, pc);
+            let process = start(&round, &mut Vec::new(), warrior, pc);
             round.table.borrow_mut().queues[warrior].push_back(process);
         }
         // Each warrior's first process joins the run queue in turn order;
@@ -200,14 +207,20 @@ impl Engine for Tasklets {
 }
 // ANCHOR_END: engine
 
-/// Ends the round's processes, each of them paused: each is run once
-/// more, sees the round is over, and returns, its stack going back to the
-/// pool. Then the round's core and queues are handed back.
+/// Ends the round's tasklets, each of them paused (a process, or one
+/// whose process died): each is run once more, sees the round is over,
+/// and returns, its stack going back to the pool. Then the round's core
+/// and queues are handed back.
 fn finish(round: Rc<Round>, core: &mut [Instruction]) -> RoundEnd {
     round.over.set(true);
-    let paused: Vec<Tasklet> = (round.table.borrow().queues.iter().flatten())
-        .map(|process| process.tasklet.clone())
-        .collect();
+    let paused: Vec<Tasklet> = {
+        let table = round.table.borrow();
+        let processes = table.queues.iter().flatten().map(|p| &p.tasklet);
+        processes
+            .chain(table.idle.iter().flatten())
+            .cloned()
+            .collect()
+    };
     for tasklet in paused {
         tasklet.run().expect("main can run a paused process");
     }
