@@ -2,7 +2,9 @@
 """Times chapter 7's two engines against exhaust-ma on exhaust-ma's own
 benchmark (its four warriors, every pairing of its bench.sh, -bkF 4000 -r
 1000), whole processes side by side in one run, and writes
-book/measured/mars_speed.md. Each battle runs RUNS times (default 3),
+book/measured/mars_speed.md; then the paper against itself under process
+limits from 10 to 8000 (what a process costs as they grow in number), to
+book/measured/mars_processes.md. Each battle runs RUNS times (default 3),
 the three simulators interleaved; the table gives the median time and
 instructions per second, counted by `mars --rounds` (the same battle on
 every simulator executes the same instructions; exhaust-ma may stop a
@@ -12,7 +14,6 @@ Run by ci/measure; by hand: python3 ci/mars_speed.py [book/measured]
 """
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -29,12 +30,48 @@ PAIRS = [("fixed", "fixed"), ("jaguar", "fixed"), ("jaguar", "jaguar"), ("stalke
 ARGS = ["-bkF", "4000", "-r", os.environ.get("ROUNDS", "1000")]
 
 
+PROCESS_LIMITS = [10, 100, 1000, 8000]
+
+
 def cpu_seconds(command):
     """User plus system time of one child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run(command, check=True, capture_output=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"mars_speed: {' '.join(map(str, command))} failed: {child.stderr.read().decode()}")
+    return usage.ru_utime + usage.ru_stime
+
+
+def executed(mars, args, files):
+    """Instructions the battle executes, all rounds, as `mars --rounds` counts them."""
+    rounds = subprocess.run([mars, "--engine", "flat", "--rounds", *args, *files],
+                            check=True, capture_output=True, text=True).stdout
+    return sum(int(line.split()[-2]) for line in rounds.splitlines() if line.startswith("round"))
+
+
+def process_limits(simulators, mars, runs, machine, out_dir):
+    """The paper against itself, each process limit a battle: nanoseconds
+    per instruction on each simulator."""
+    rounds = str(max(1, int(ARGS[-1]) // 10))
+    files = [WARRIORS / "npaper2.rc"] * 2
+    rows = ["| processes a warrior may have | exhaust-ma | flat engine | tasklet engine | tasklets / flat |",
+            "| ---: | ---: | ---: | ---: | ---: |"]
+    for limit in PROCESS_LIMITS:
+        args = ["-bkF", "4000", "-r", rounds, "-p", str(limit)]
+        count = executed(mars, args, files)
+        times = {name: [] for name in simulators}
+        for _ in range(runs):
+            for name, command in simulators.items():
+                times[name].append(cpu_seconds([*command, *args, *files]))
+        ns = {name: statistics.median(t) / count * 1e9 for name, t in times.items()}
+        rows.append(f"| {limit} | {ns['exhaust-ma']:.1f} ns | {ns['flat engine']:.1f} ns | "
+                    f"{ns['tasklet engine']:.1f} ns | {ns['tasklet engine'] / ns['flat engine']:.1f}× |")
+    text = "\n".join(rows) + (
+        f"\n\n*Time per executed instruction: `npaper2` against itself, `-bkF 4000 -r {rounds} -p N`; "
+        f"each figure the median of {runs} run{'' if runs == 1 else 's'}, the simulators interleaved. "
+        f"Written by `python3 ci/mars_speed.py` (part of `ci/measure`), on {machine}.*\n")
+    (out_dir / "mars_processes.md").write_text(text)
+    print(text)
 
 
 def main():
@@ -53,9 +90,7 @@ def main():
     instructions = 0
     for a, b in PAIRS:
         files = [WARRIORS / f"{a}.rc", WARRIORS / f"{b}.rc"]
-        rounds = subprocess.run([mars, "--engine", "flat", "--rounds", *ARGS, *files],
-                                check=True, capture_output=True, text=True).stdout
-        instructions += sum(int(line.split()[-2]) for line in rounds.splitlines() if line.startswith("round"))
+        instructions += executed(mars, ARGS, files)
         times = {name: [] for name in simulators}
         for _ in range(runs):
             for name, command in simulators.items():
@@ -77,6 +112,7 @@ def main():
         f"(part of `ci/measure`), on {machine}.*\n")
     (out_dir / "mars_speed.md").write_text(text)
     print(text)
+    process_limits(simulators, mars, runs, machine, out_dir)
 
 
 if __name__ == "__main__":

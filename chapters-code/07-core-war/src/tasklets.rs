@@ -20,8 +20,8 @@ use crate::redcode::Instruction;
 #[derive(Debug, Default)]
 pub struct Tasklets;
 
-/// A process in its warrior's queue, and where it executes next (a copy,
-/// for `--trace` and `--dump`: the process keeps its own).
+/// A process in its warrior's queue: the tasklet that runs it, and where
+/// it executes next.
 struct Process {
     tasklet: Tasklet,
     pc: u32,
@@ -33,6 +33,23 @@ struct Round {
     processes: usize,
     /// Set when the round is over: a process that is run returns.
     over: Cell<bool>,
+}
+
+impl Round {
+    /// A round of `warriors` on a copy of `core`, no process started yet.
+    fn new(core: &[Instruction], warriors: usize, referee: Referee, rules: &Rules) -> Rc<Round> {
+        Rc::new(Round {
+            table: RefCell::new(Table {
+                core: core.to_vec(),
+                queues: (0..warriors).map(|_| VecDeque::new()).collect(),
+                referee,
+                traced: Vec::new(),
+                idle: vec![Vec::new(); warriors],
+            }),
+            processes: rules.processes as usize,
+            over: Cell::new(false),
+        })
+    }
 }
 
 /// The core and the queues, borrowed for one turn at a time.
@@ -105,39 +122,45 @@ fn take_turn(round: &Rc<Round>, warrior: usize) -> After {
     table.trace(warrior, me.pc);
     let outcome = execute(&mut table.core, me.pc);
     let queue = &mut table.queues[warrior];
-    // Its warrior's only process goes on being the head.
-    let alone = queue.is_empty() && outcome != Outcome::Died;
-    let died = outcome == Outcome::Died;
-    match outcome {
-        Outcome::Died => table.idle[warrior].push(me.tasklet),
-        Outcome::Next(next) => queue.push_back(Process { pc: next, ..me }),
-        Outcome::Split { next, new } => {
+    let after = match outcome {
+        Outcome::Died => {
+            table.idle[warrior].push(me.tasklet);
+            After::Die
+        }
+        Outcome::Next(next) | Outcome::Split { next, .. } => {
+            let alone = queue.is_empty();
             me.pc = next;
             queue.push_back(me);
-            if queue.len() < round.processes {
-                let child = start(round, &mut table.idle[warrior], warrior, new);
-                queue.push_back(child);
+            if let Outcome::Split { new, .. } = outcome
+                && queue.len() < round.processes
+            {
+                queue.push_back(start(round, &mut table.idle[warrior], warrior, new));
             }
+            if alone { After::Again } else { After::Pause }
         }
-    }
-    if let Some(head) = queue.front().filter(|_| !alone) {
-        head.tasklet
-            .insert()
-            .expect("a paused process can be queued");
-        if let Some(after) = queue.get(1) {
-            after.tasklet.prefetch();
-        }
+    };
+    if !matches!(after, After::Again) {
+        pass_turn(queue);
     }
     if !table.referee.turn_done(!queue.is_empty()) || table.referee.next_turn().is_none() {
         table.end_round(round);
     }
-    match (died, alone) {
-        (true, _) => After::Die,
-        (false, true) => After::Again,
-        (false, false) => After::Pause,
-    }
+    after
 }
 // ANCHOR_END: turn
+
+/// The warrior's next turn goes to the head of its queue, which joins
+/// the run queue; the process behind it starts loading, so that its
+/// record and stack are in the caches when its turn comes.
+fn pass_turn(queue: &VecDeque<Process>) {
+    if let Some(head) = queue.front() {
+        let queued = head.tasklet.insert();
+        queued.expect("a paused process can be queued");
+        if let Some(after) = queue.get(1) {
+            after.tasklet.prefetch();
+        }
+    }
+}
 
 impl Table {
     /// Records the instruction at `pc` if `--trace` wants it.
@@ -178,29 +201,18 @@ impl Engine for Tasklets {
         watch: Watch,
     ) -> RoundEnd {
         let referee = Referee::new(starts.len(), first, rules, watch);
-        let round = Rc::new(Round {
-            table: RefCell::new(Table {
-                core: core.to_vec(),
-                queues: (0..starts.len()).map(|_| VecDeque::new()).collect(),
-                referee,
-                traced: Vec::new(),
-                idle: vec![Vec::new(); starts.len()],
-            }),
-            processes: rules.processes as usize,
-            over: Cell::new(false),
-        });
+        let round = Round::new(core, starts.len(), referee, rules);
         for (warrior, &pc) in starts.iter().enumerate() {
             let process = start(&round, &mut Vec::new(), warrior, pc);
             round.table.borrow_mut().queues[warrior].push_back(process);
         }
         // Each warrior's first process joins the run queue in turn order;
         // then the scheduler runs the round until nothing is left to run.
-        if let Some(order) = round.table.borrow().referee.order() {
-            for w in order {
-                let head = &round.table.borrow().queues[w][0];
-                head.tasklet.insert().expect("a new process can be queued");
-            }
+        let table = round.table.borrow();
+        for w in table.referee.order().unwrap_or_default() {
+            pass_turn(&table.queues[w]);
         }
+        drop(table);
         ch02_scheduler::run().expect("main runs the round");
         finish(round, core)
     }
