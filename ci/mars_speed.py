@@ -49,13 +49,25 @@ def executed(mars, args, files):
     return sum(int(line.split()[-2]) for line in rounds.splitlines() if line.startswith("round"))
 
 
+def build_without_prefetch():
+    """`mars` built with chapter 2's prefetch turned off, in a target
+    folder of its own."""
+    target = ROOT / "target/no-prefetch"
+    subprocess.run(["cargo", "build", "--quiet", "--release", "-p", "ch07-core-war", "--bin", "mars",
+                    "--target-dir", target], cwd=ROOT, check=True, env={**os.environ, "CH02_PREFETCH": "0"})
+    return target / "release/mars"
+
+
 def process_limits(simulators, mars, runs, machine, out_dir):
     """The paper against itself, each process limit a battle: nanoseconds
     per instruction on each simulator."""
     rounds = str(max(1, int(ARGS[-1]) // 10))
     files = [WARRIORS / "npaper2.rc"] * 2
-    rows = ["| processes a warrior may have | exhaust-ma | flat engine | tasklet engine | tasklets / flat |",
-            "| ---: | ---: | ---: | ---: | ---: |"]
+    no_prefetch = build_without_prefetch()
+    simulators = {**simulators, "no prefetch": [no_prefetch, "--engine", "tasklets"]}
+    rows = ["| processes a warrior may have | exhaust-ma | flat engine | tasklet engine | tasklets / flat "
+            "| tasklet engine without the prefetch |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: |"]
     for limit in PROCESS_LIMITS:
         args = ["-bkF", "4000", "-r", rounds, "-p", str(limit)]
         count = executed(mars, args, files)
@@ -65,9 +77,10 @@ def process_limits(simulators, mars, runs, machine, out_dir):
                 times[name].append(cpu_seconds([*command, *args, *files]))
         ns = {name: statistics.median(t) / count * 1e9 for name, t in times.items()}
         rows.append(f"| {limit} | {ns['exhaust-ma']:.1f} ns | {ns['flat engine']:.1f} ns | "
-                    f"{ns['tasklet engine']:.1f} ns | {ns['tasklet engine'] / ns['flat engine']:.1f}× |")
+                    f"{ns['tasklet engine']:.1f} ns | {ns['tasklet engine'] / ns['flat engine']:.1f}× | {ns['no prefetch']:.1f} ns |")
     text = "\n".join(rows) + (
         f"\n\n*Time per executed instruction: `npaper2` against itself, `-bkF 4000 -r {rounds} -p N`; "
+        f"the last column built with `CH02_PREFETCH=0` (`Tasklet::prefetch` does nothing); "
         f"each figure the median of {runs} run{'' if runs == 1 else 's'}, the simulators interleaved. "
         f"Written by `python3 ci/mars_speed.py` (part of `ci/measure`), on {machine}.*\n")
     (out_dir / "mars_processes.md").write_text(text)

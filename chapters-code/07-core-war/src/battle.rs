@@ -129,6 +129,11 @@ impl Referee {
         Some(to_come.iter().chain(done).copied().collect())
     }
 
+    /// Instructions executed so far, all warriors together.
+    pub fn executed(&self) -> u64 {
+        self.executed
+    }
+
     /// Whether the instruction about to execute is one `--trace` wants.
     #[inline(always)]
     pub fn tracing(&self) -> bool {

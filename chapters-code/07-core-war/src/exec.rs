@@ -75,18 +75,34 @@ fn operand(core: &mut [Instruction], pc: u32, mode: Mode, offset: u32) -> Operan
 /// size), for one process.
 #[inline(always)]
 pub fn execute(core: &mut [Instruction], pc: u32) -> Outcome {
+    execute_watched(core, pc, |_| {})
+}
+
+/// Like [`execute`], and tells `wrote` the address of each cell the
+/// instruction writes, in the order it writes them (a pointer's
+/// decrement or increment, then the B-target).
+#[inline(always)]
+pub fn execute_watched(core: &mut [Instruction], pc: u32, mut wrote: impl FnMut(u32)) -> Outcome {
     let size = core.len() as u32;
     let ir = core[pc as usize];
     // The A-operand first, completely; the B-operand sees its side effects.
     let a = operand(core, pc, ir.a_mode, ir.a);
     let b = operand(core, pc, ir.b_mode, ir.b);
+    // The pointers that `<`, `>`, `{` and `}` moved.
+    for (mode, offset) in [(ir.a_mode, ir.a), (ir.b_mode, ir.b)] {
+        if mode.moves_pointer() {
+            wrote(add(pc, offset, size));
+        }
+    }
     let next = add(pc, 1, size);
     let (ra, rb) = (a.reg, b.reg);
     let target = &mut core[b.addr as usize];
     let m = ir.modifier;
+    let mut target_written = || wrote(b.addr);
     match ir.opcode {
         Opcode::Dat => Outcome::Died,
         Opcode::Mov => {
+            target_written();
             match m {
                 Modifier::A => target.a = ra.a,
                 Modifier::B => target.b = ra.b,
@@ -98,15 +114,26 @@ pub fn execute(core: &mut [Instruction], pc: u32) -> Outcome {
             }
             Outcome::Next(next)
         }
-        Opcode::Add => arithmetic(target, m, ra, rb, next, |b, a| Some(add(b, a, size))),
-        Opcode::Sub => arithmetic(target, m, ra, rb, next, |b, a| Some(sub(b, a, size))),
-        Opcode::Mul => arithmetic(target, m, ra, rb, next, |b, a| Some(mul(b, a, size))),
-        Opcode::Div => arithmetic(target, m, ra, rb, next, u32::checked_div),
-        Opcode::Mod => arithmetic(target, m, ra, rb, next, u32::checked_rem),
+        Opcode::Add | Opcode::Sub | Opcode::Mul | Opcode::Div | Opcode::Mod => {
+            let op = ir.opcode;
+            let lives = arithmetic(target, m, ra, rb, &mut target_written, |b, a| match op {
+                Opcode::Add => Some(add(b, a, size)),
+                Opcode::Sub => Some(sub(b, a, size)),
+                Opcode::Mul => Some(mul(b, a, size)),
+                Opcode::Div => b.checked_div(a),
+                _ => b.checked_rem(a),
+            });
+            if lives {
+                Outcome::Next(next)
+            } else {
+                Outcome::Died
+            }
+        }
         Opcode::Jmp => Outcome::Next(a.addr),
         Opcode::Jmz => jump_if(!either_or_both(m, rb, |v| v != 0), a.addr, next),
         Opcode::Jmn => jump_if(either_or_both(m, rb, |v| v != 0), a.addr, next),
         Opcode::Djn => {
+            target_written();
             let mut rb = rb;
             let dec = |v| sub(v, 1, size);
             match m {
@@ -140,19 +167,23 @@ pub fn execute(core: &mut [Instruction], pc: u32) -> Outcome {
 
 /// The arithmetic opcodes: the B-target's field(s) become `op(b, a)`.
 /// `None` (a division by zero) leaves that field alone and kills the
-/// process, after the other field is written.
+/// process, after the other field is written. Returns whether the
+/// process lives.
 #[inline(always)]
 fn arithmetic(
     target: &mut Instruction,
     modifier: Modifier,
     ra: Instruction,
     rb: Instruction,
-    next: u32,
+    written: &mut impl FnMut(),
     op: impl Fn(u32, u32) -> Option<u32>,
-) -> Outcome {
+) -> bool {
     let mut lives = true;
     let mut set = |field: &mut u32, b: u32, a: u32| match op(b, a) {
-        Some(value) => *field = value,
+        Some(value) => {
+            *field = value;
+            written();
+        }
         None => lives = false,
     };
     match modifier {
@@ -169,11 +200,7 @@ fn arithmetic(
             set(&mut target.b, rb.b, ra.a);
         }
     }
-    if lives {
-        Outcome::Next(next)
-    } else {
-        Outcome::Died
-    }
+    lives
 }
 
 /// Whether `test` holds for the B-value's field the modifier names; for

@@ -170,6 +170,15 @@ pub enum Mode {
 }
 
 impl Mode {
+    /// Whether evaluating an operand in this mode changes a field of the
+    /// cell its offset points at (a decrement or an increment).
+    pub fn moves_pointer(self) -> bool {
+        matches!(
+            self,
+            Mode::APredecrement | Mode::BPredecrement | Mode::APostincrement | Mode::BPostincrement
+        )
+    }
+
     /// Every mode.
     pub const ALL: [Mode; 8] = [
         Mode::Immediate,

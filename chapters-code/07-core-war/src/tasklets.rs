@@ -3,17 +3,19 @@
 //! the scheduler's round robin is the standard's strict alternation; the
 //! rest of each warrior's processes wait, paused, in a queue of its own.
 //! A process executes one instruction, hands its warrior's turn to the
-//! next process in that queue, and pauses; the thread's main tasklet only
-//! sets the round up and ends it.
+//! next process in that queue, and pauses. Whoever starts a [`Round`] (the
+//! thread's main tasklet, or any other) only sets it going and waits.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use ch02_scheduler::{Builder, State, Tasklet, schedule, schedule_remove};
+use ch02_scheduler::{
+    Builder, State, Tasklet, Unparker, WaitOn, Wake, park, schedule, schedule_remove,
+};
 
 use crate::battle::{Engine, Referee, RoundEnd, Rules, Traced, Watch};
-use crate::exec::{Outcome, execute};
+use crate::exec::{Outcome, execute, execute_watched};
 use crate::redcode::Instruction;
 
 /// Runs every warrior process as a tasklet on the thread's scheduler.
@@ -27,29 +29,157 @@ struct Process {
     pc: u32,
 }
 
-/// What the processes of one round share.
-struct Round {
+/// A round whose processes are tasklets on this thread's scheduler.
+/// Started, it waits; [`go`](Round::go) lets it run for some instructions
+/// or to its end while the caller goes on or [`wait`](Round::wait)s;
+/// between runs it can be looked at; [`finish`](Round::finish) ends it.
+pub struct Round {
     table: RefCell<Table>,
     processes: usize,
+    /// Instructions left to run before the round halts.
+    budget: Cell<u64>,
+    /// Whether the warriors' heads are in the run queue.
+    running: Cell<bool>,
     /// Set when the round is over: a process that is run returns.
     over: Cell<bool>,
+    /// Who waits for the round to halt.
+    waiter: RefCell<Option<Unparker>>,
 }
 
 impl Round {
-    /// A round of `warriors` on a copy of `core`, no process started yet.
-    fn new(core: &[Instruction], warriors: usize, referee: Referee, rules: &Rules) -> Rc<Round> {
-        Rc::new(Round {
+    /// A round of the warriors whose first processes start at `starts`
+    /// in (a copy of) `core`, `first` moving first; its processes are
+    /// paused until [`go`](Round::go).
+    pub fn start(
+        core: &[Instruction],
+        starts: &[u32],
+        first: usize,
+        rules: &Rules,
+        watch: Watch,
+    ) -> Rc<Round> {
+        let warriors = starts.len();
+        let round = Rc::new(Round {
             table: RefCell::new(Table {
                 core: core.to_vec(),
                 queues: (0..warriors).map(|_| VecDeque::new()).collect(),
-                referee,
+                referee: Referee::new(warriors, first, rules, watch),
                 traced: Vec::new(),
                 idle: vec![Vec::new(); warriors],
+                writers: None,
             }),
             processes: rules.processes as usize,
+            budget: Cell::new(0),
+            running: Cell::new(false),
             over: Cell::new(false),
-        })
+            waiter: RefCell::new(None),
+        });
+        for (warrior, &pc) in starts.iter().enumerate() {
+            let process = start(&round, &mut Vec::new(), warrior, pc);
+            round.table.borrow_mut().queues[warrior].push_back(process);
+        }
+        round
     }
+
+    // ANCHOR: go
+    /// Lets the round run for `budget` more instructions, or to its end:
+    /// each warrior's head joins the run queue, in turn order. The
+    /// processes run as the scheduler gets to them; the caller goes on.
+    pub fn go(&self, budget: u64) {
+        let table = self.table.borrow();
+        let Some(order) = table.referee.order().filter(|_| budget > 0) else {
+            return;
+        };
+        self.budget.set(budget);
+        self.running.set(true);
+        for w in order {
+            pass_turn(&table.queues[w]);
+        }
+    }
+
+    /// Blocks the calling tasklet until the round halts: its budget is
+    /// spent, or it is over.
+    pub fn wait(&self) {
+        if self.running.get() {
+            park(WaitOn::new("a round of Core War"), |unparker| {
+                *self.waiter.borrow_mut() = Some(unparker);
+            })
+            .expect("the round's processes are runnable: they will wake the waiter");
+        }
+    }
+    // ANCHOR_END: go
+
+    /// Whether the round is over: one warrior left (or none), the cycles
+    /// spent, or `Watch::stop_after` reached.
+    pub fn is_over(&self) -> bool {
+        self.over.get()
+    }
+
+    /// Instructions executed so far, all warriors together.
+    pub fn executed(&self) -> u64 {
+        self.table.borrow().referee.executed()
+    }
+
+    /// A copy of the core as it is now.
+    pub fn core(&self) -> Vec<Instruction> {
+        self.table.borrow().core.clone()
+    }
+
+    /// Starts recording which warrior last wrote each cell, from
+    /// `writers` (one for each cell of the core: whose it is so far).
+    ///
+    /// # Panics
+    ///
+    /// If `writers` is not as long as the core.
+    pub fn record_writers(&self, writers: Vec<Option<usize>>) {
+        let mut table = self.table.borrow_mut();
+        assert_eq!(writers.len(), table.core.len(), "one writer for each cell");
+        table.writers = Some(writers);
+    }
+
+    /// Which warrior last wrote each cell, if the round records it.
+    pub fn writers(&self) -> Option<Vec<Option<usize>>> {
+        self.table.borrow().writers.clone()
+    }
+
+    /// Each warrior's process queue, as program counters in the order
+    /// they run.
+    pub fn queues(&self) -> Vec<Vec<u32>> {
+        let table = self.table.borrow();
+        table
+            .queues
+            .iter()
+            .map(|q| q.iter().map(|p| p.pc).collect())
+            .collect()
+    }
+
+    // ANCHOR: finish
+    /// Ends the round, over or not, and says how it ended; `core` gets
+    /// the round's core. Each of its tasklets is paused (a process, or one
+    /// whose process died): each is run once more, sees that the round is
+    /// over, and returns.
+    pub fn finish(self: Rc<Round>, core: &mut [Instruction]) -> RoundEnd {
+        let paused: Vec<Tasklet> = {
+            let table = self.table.borrow();
+            table.halt(&self, true);
+            let processes = table.queues.iter().flatten().map(|p| &p.tasklet);
+            let idle = table.idle.iter().flatten();
+            processes.chain(idle).cloned().collect()
+        };
+        for tasklet in paused {
+            tasklet.run().expect("a paused process can be run");
+        }
+        // Every process has ended, dropping its share of the round; the
+        // stacks go back to the pool as the last handles go with the table.
+        let Ok(round) = Rc::try_unwrap(self) else {
+            unreachable!("a process outlived its round")
+        };
+        let table = round.table.into_inner();
+        core.copy_from_slice(&table.core);
+        let queues = table.queues.iter();
+        let queues = queues.map(|q| q.iter().map(|p| p.pc).collect()).collect();
+        table.referee.end(queues, table.traced)
+    }
+    // ANCHOR_END: finish
 }
 
 /// The core and the queues, borrowed for one turn at a time.
@@ -63,6 +193,8 @@ struct Table {
     /// Each warrior's tasklets whose process died, paused until a `SPL`
     /// of the same warrior makes one of them a process again.
     idle: Vec<Vec<Tasklet>>,
+    /// Which warrior last wrote each cell, once asked to record it.
+    writers: Option<Vec<Option<usize>>>,
 }
 
 /// Bytes of stack for a process: it only ever executes one instruction.
@@ -86,6 +218,7 @@ fn start(round: &Rc<Round>, idle: &mut Vec<Tasklet>, warrior: usize, pc: u32) ->
 }
 // ANCHOR_END: start
 
+// ANCHOR: process
 /// What a process does once its turn is taken.
 enum After {
     /// Its warrior's turn passed to another of its processes: it pauses.
@@ -97,14 +230,13 @@ enum After {
     Die,
 }
 
-// ANCHOR: process
 /// A process tasklet's life: one instruction each time its turn comes.
 /// Paused, it runs when its turn comes, or once more when the round is
 /// over.
 fn run_process(round: &Rc<Round>, warrior: usize) {
     while !round.over.get() {
         match take_turn(round, warrior) {
-            After::Again if !round.over.get() => schedule(),
+            After::Again if round.running.get() => schedule(),
             _ => schedule_remove().expect("a process can pause itself"),
         }
     }
@@ -120,7 +252,7 @@ fn take_turn(round: &Rc<Round>, warrior: usize) -> After {
     let table = &mut *table;
     let mut me = table.queues[warrior].pop_front().expect("it is the head");
     table.trace(warrior, me.pc);
-    let outcome = execute(&mut table.core, me.pc);
+    let outcome = table.execute(warrior, me.pc);
     let queue = &mut table.queues[warrior];
     let after = match outcome {
         Outcome::Died => {
@@ -142,13 +274,16 @@ fn take_turn(round: &Rc<Round>, warrior: usize) -> After {
     if !matches!(after, After::Again) {
         pass_turn(queue);
     }
-    if !table.referee.turn_done(!queue.is_empty()) || table.referee.next_turn().is_none() {
-        table.end_round(round);
+    let goes_on = table.referee.turn_done(!queue.is_empty()) && table.referee.next_turn().is_some();
+    round.budget.set(round.budget.get() - 1);
+    if !goes_on || round.budget.get() == 0 {
+        table.halt(round, !goes_on);
     }
     after
 }
 // ANCHOR_END: turn
 
+// ANCHOR: pass_turn
 /// The warrior's next turn goes to the head of its queue, which joins
 /// the run queue; the process behind it starts loading, so that its
 /// record and stack are in the caches when its turn comes.
@@ -161,8 +296,21 @@ fn pass_turn(queue: &VecDeque<Process>) {
         }
     }
 }
+// ANCHOR_END: pass_turn
 
 impl Table {
+    /// Executes the instruction at `pc` for `warrior`, noting the cells
+    /// it writes if the round records writers.
+    #[inline(always)]
+    fn execute(&mut self, warrior: usize, pc: u32) -> Outcome {
+        match &mut self.writers {
+            None => execute(&mut self.core, pc),
+            Some(writers) => execute_watched(&mut self.core, pc, |addr| {
+                writers[addr as usize] = Some(warrior);
+            }),
+        }
+    }
+
     /// Records the instruction at `pc` if `--trace` wants it.
     fn trace(&mut self, warrior: usize, address: u32) {
         if self.referee.tracing() {
@@ -175,17 +323,21 @@ impl Table {
         }
     }
 
-    /// Ends the round from inside a turn: the other warriors' heads leave
-    /// the run queue, and the running process pauses or dies as its turn
-    /// says; with nothing left to run, main's `run` returns.
-    fn end_round(&self, round: &Round) {
-        round.over.set(true);
+    /// Halts the round, `over` or not: the warriors' heads leave the run
+    /// queue (the running process pauses after its turn), and whoever
+    /// waits for the round is woken.
+    fn halt(&self, round: &Round, over: bool) {
+        round.over.set(round.over.get() || over);
+        round.running.set(false);
         for head in self.queues.iter().filter_map(VecDeque::front) {
             if head.tasklet.state() == State::Scheduled {
                 head.tasklet
                     .remove()
                     .expect("a queued process can be paused");
             }
+        }
+        if let Some(waiter) = round.waiter.take() {
+            waiter.unpark(Wake(0));
         }
     }
 }
@@ -200,52 +352,10 @@ impl Engine for Tasklets {
         rules: &Rules,
         watch: Watch,
     ) -> RoundEnd {
-        let referee = Referee::new(starts.len(), first, rules, watch);
-        let round = Round::new(core, starts.len(), referee, rules);
-        for (warrior, &pc) in starts.iter().enumerate() {
-            let process = start(&round, &mut Vec::new(), warrior, pc);
-            round.table.borrow_mut().queues[warrior].push_back(process);
-        }
-        // Each warrior's first process joins the run queue in turn order;
-        // then the scheduler runs the round until nothing is left to run.
-        let table = round.table.borrow();
-        for w in table.referee.order().unwrap_or_default() {
-            pass_turn(&table.queues[w]);
-        }
-        drop(table);
-        ch02_scheduler::run().expect("main runs the round");
-        finish(round, core)
+        let round = Round::start(core, starts, first, rules, watch);
+        round.go(u64::MAX);
+        round.wait();
+        round.finish(core)
     }
 }
 // ANCHOR_END: engine
-
-/// Ends the round's tasklets, each of them paused (a process, or one
-/// whose process died): each is run once more, sees the round is over,
-/// and returns, its stack going back to the pool. Then the round's core
-/// and queues are handed back.
-fn finish(round: Rc<Round>, core: &mut [Instruction]) -> RoundEnd {
-    round.over.set(true);
-    let paused: Vec<Tasklet> = {
-        let table = round.table.borrow();
-        let processes = table.queues.iter().flatten().map(|p| &p.tasklet);
-        processes
-            .chain(table.idle.iter().flatten())
-            .cloned()
-            .collect()
-    };
-    for tasklet in paused {
-        tasklet.run().expect("main can run a paused process");
-    }
-    // Every process has ended, dropping its share of the round.
-    let Ok(round) = Rc::try_unwrap(round) else {
-        unreachable!("a process outlived its round")
-    };
-    let table = round.table.into_inner();
-    core.copy_from_slice(&table.core);
-    let queues = table
-        .queues
-        .iter()
-        .map(|q| q.iter().map(|p| p.pc).collect())
-        .collect();
-    table.referee.end(queues, table.traced)
-}

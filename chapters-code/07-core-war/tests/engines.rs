@@ -2,13 +2,15 @@
 //! random warriors, each round ends the same way (survivors, deaths,
 //! instructions executed, process queues, trace) with the same core.
 
+use std::cell::RefCell;
 use std::path::Path;
+use std::rc::Rc;
 
 use ch07_core_war::assemble::{Environment, assemble};
 use ch07_core_war::battle::{Engine, Positions, RoundEnd, Rules, Watch, load};
 use ch07_core_war::flat::Flat;
 use ch07_core_war::redcode::{Instruction, Mode, Modifier, Opcode, Warrior};
-use ch07_core_war::tasklets::Tasklets;
+use ch07_core_war::tasklets::{Round, Tasklets};
 use proptest::prelude::*;
 
 /// Every warrior the crate ships: exhaust-ma's four and the book's.
@@ -78,6 +80,78 @@ fn the_engines_agree_on_every_pairing_of_the_shipped_warriors() {
     }
 }
 
+/// The first round of `pair` at 0 and 4000 under `rules`: where its
+/// warriors start, and its core.
+fn first_round(pair: &[Warrior], rules: Rules) -> (Vec<Instruction>, Vec<u32>) {
+    let at = Positions::fixed(4000, rules).next_positions(pair.len());
+    load(pair, &at, rules.size)
+}
+
+#[test]
+fn a_round_run_a_few_instructions_at_a_time_ends_as_one_run_does() {
+    let warriors = shipped();
+    let rules = Rules {
+        cycles: 20_000,
+        ..Rules::default()
+    };
+    for (step, (a, first), (b, second)) in [(1, 0, 5), (7, 2, 14), (1000, 8, 11), (1, 14, 4)]
+        .map(|(step, i, j)| (step, &warriors[i], &warriors[j]))
+    {
+        let pair = [first.clone(), second.clone()];
+        let (mut core, starts) = first_round(&pair, rules);
+        let mut flat_core = core.clone();
+        let want = Flat.round(&mut flat_core, &starts, 0, &rules, Watch::default());
+        let round = Round::start(&core, &starts, 0, &rules, Watch::default());
+        let mut runs = 0;
+        while !round.is_over() {
+            let before = round.executed();
+            round.go(step);
+            round.wait();
+            assert!(
+                round.executed() - before <= step,
+                "{a} against {b}: ran past its budget"
+            );
+            runs += 1;
+        }
+        assert_eq!(
+            round.finish(&mut core),
+            want,
+            "{a} against {b}, {step} at a time"
+        );
+        assert!(core == flat_core, "{a} against {b}: the cores differ");
+        assert!(runs >= want.executed / step, "{a} against {b}: {runs} runs");
+    }
+}
+
+#[test]
+fn rounds_waited_for_by_tasklets_run_side_by_side_and_agree_with_the_flat_engine() {
+    let warriors = shipped();
+    let rules = Rules {
+        cycles: 20_000,
+        ..Rules::default()
+    };
+    let pairs: Vec<[Warrior; 2]> = [(0, 5), (2, 14), (8, 11), (3, 3)]
+        .map(|(i, j)| [warriors[i].1.clone(), warriors[j].1.clone()])
+        .into();
+    // Each round on a tasklet of its own: their processes share the run
+    // queue, each round's heads in its own turn order.
+    let ends = Rc::new(RefCell::new(vec![None; pairs.len()]));
+    for (k, pair) in pairs.iter().enumerate() {
+        let (pair, ends) = (pair.clone(), Rc::clone(&ends));
+        ch02_scheduler::spawn(move || {
+            let (mut core, starts) = first_round(&pair, rules);
+            let end = Tasklets.round(&mut core, &starts, 0, &rules, Watch::default());
+            ends.borrow_mut()[k] = Some((end, core));
+        });
+    }
+    ch02_scheduler::run().expect("the rounds run");
+    for (pair, got) in pairs.iter().zip(ends.take()) {
+        let (mut core, starts) = first_round(pair, rules);
+        let want = Flat.round(&mut core, &starts, 0, &rules, Watch::default());
+        assert!(got == Some((want, core)), "the engines differ");
+    }
+}
+
 fn instruction() -> impl Strategy<Value = Instruction> {
     let field = prop_oneof![4 => 0u32..8, 1 => 0u32..8000];
     (
@@ -127,4 +201,32 @@ proptest! {
         let tasklets = rounds(&pair, rules, 2, watch, &mut Tasklets);
         prop_assert!(flat == tasklets, "the engines differ");
     }
+}
+
+#[test]
+fn a_round_that_records_writers_ends_the_same_and_names_each_changed_cell() {
+    let warriors = shipped();
+    let dwarf = warriors.iter().find(|(name, _)| name == "book/dwarf.red");
+    let duck = assemble(";name Duck\n jmp 0", &Environment::default()).expect("a duck");
+    let pair = [dwarf.expect("the dwarf").1.clone(), duck];
+    let rules = Rules {
+        cycles: 2000,
+        ..Rules::default()
+    };
+    let (mut core, starts) = first_round(&pair, rules);
+    let before = core.clone();
+    let mut flat_core = core.clone();
+    let want = Flat.round(&mut flat_core, &starts, 0, &rules, Watch::default());
+    let round = Round::start(&core, &starts, 0, &rules, Watch::default());
+    round.record_writers(vec![None; core.len()]);
+    round.go(u64::MAX);
+    round.wait();
+    let writers = round.writers().expect("recorded");
+    assert_eq!(round.finish(&mut core), want);
+    let changed: Vec<usize> = (0..core.len()).filter(|&i| core[i] != before[i]).collect();
+    assert!(changed.len() > 100, "the dwarf bombs: {} cells", changed.len());
+    for i in changed {
+        assert_eq!(writers[i], Some(0), "cell {i} changed: the dwarf wrote it");
+    }
+    assert!(writers.iter().all(|w| *w != Some(1)), "the duck writes nothing");
 }

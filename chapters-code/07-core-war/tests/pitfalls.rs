@@ -6,7 +6,7 @@
 use std::collections::VecDeque;
 
 use ch07_core_war::battle::{Engine, Rules, Watch};
-use ch07_core_war::exec::{Outcome, execute};
+use ch07_core_war::exec::{Outcome, execute, execute_watched};
 use ch07_core_war::flat::{Flat, turn_of};
 use ch07_core_war::load;
 use ch07_core_war::redcode::{Instruction, Mode, Modifier, Opcode, normalise};
@@ -278,4 +278,29 @@ fn values_are_normalised_in_the_core() {
             1
         )
     );
+}
+
+/// The cells `execute_watched` says the instruction at 0 wrote, in order.
+fn writes(program: &str) -> (Outcome, Vec<u32>) {
+    let mut core = core(program);
+    let mut wrote = Vec::new();
+    let outcome = execute_watched(&mut core, 0, |addr| wrote.push(addr));
+    (outcome, wrote)
+}
+
+#[test]
+fn a_watched_instruction_reports_its_moved_pointers_then_its_b_target() {
+    assert_eq!(writes("MOV.I $0, $1"), (Outcome::Next(1), vec![1]));
+    // `}` moves the pointer at 2, `<` the one at 3; the target is 3 + 0.
+    let (_, wrote) = writes("ADD.AB }2, <3\nDAT.F $0, $0\nDAT.F $0, $0\nDAT.F $0, $0");
+    assert_eq!(wrote, [2, 3, 2]);
+    // A jump writes no target; a DAT's operands still move their pointers.
+    assert_eq!(writes("JMP.B <3, $0").1, [3]);
+    assert_eq!(writes("DAT.F >1, {2").0, Outcome::Died);
+    assert_eq!(writes("DAT.F >1, {2").1, [1, 2]);
+    // Division by zero in both fields writes nothing; in one, the other.
+    let both = writes("DIV.F $1, $2\nDAT.F $0, $0\nDAT.F $5, $5");
+    assert_eq!(both, (Outcome::Died, vec![]));
+    assert_eq!(writes("DIV.F $2, $1\nDAT.F $6, $6\nDAT.F $2, $0").1, [1]);
+    assert_eq!(writes("DJN.B $0, $1").1, [1]);
 }
