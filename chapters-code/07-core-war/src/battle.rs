@@ -295,6 +295,31 @@ pub struct Tally {
     pub score: u64,
 }
 
+impl Tally {
+    /// A tally for each of `warriors` warriors, before any round.
+    pub fn new(warriors: usize) -> Vec<Tally> {
+        let tally = Tally {
+            survived: vec![0; warriors],
+            ..Tally::default()
+        };
+        vec![tally; warriors]
+    }
+
+    /// Adds a round whose survivors are `survivors` (one for each warrior)
+    /// to each warrior's tally.
+    pub fn score(tallies: &mut [Tally], survivors: &[bool]) {
+        let (count, alive) = (tallies.len(), survivors.iter().filter(|&&s| s).count());
+        for (tally, &survived) in tallies.iter_mut().zip(survivors) {
+            if survived {
+                tally.survived[alive - 1] += 1;
+                tally.score += ((count * count - 1) / alive) as u64;
+            } else {
+                tally.deaths += 1;
+            }
+        }
+    }
+}
+
 /// One round, as `--rounds` reports it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoundReport {
@@ -343,28 +368,14 @@ pub fn battle(
 ) -> (Vec<Tally>, Vec<RoundReport>) {
     let count = warriors.len();
     assert!(count >= 1, "a battle needs a warrior");
-    let mut tallies = vec![
-        Tally {
-            survived: vec![0; count],
-            ..Tally::default()
-        };
-        count
-    ];
+    let mut tallies = Tally::new(count);
     let mut reports = Vec::new();
     for round in 1..=rounds {
         let at = positions.next_positions(count);
         let (mut core, starts) = load(warriors, &at, rules.size);
         let starter = (round as usize - 1) % count;
         let end = engine.round(&mut core, &starts, starter, rules, watch);
-        let alive = end.survivors.iter().filter(|&&s| s).count();
-        for (tally, &survived) in tallies.iter_mut().zip(&end.survivors) {
-            if survived {
-                tally.survived[alive - 1] += 1;
-                tally.score += ((count * count - 1) / alive) as u64;
-            } else {
-                tally.deaths += 1;
-            }
-        }
+        Tally::score(&mut tallies, &end.survivors);
         reports.push(RoundReport {
             round,
             starter,

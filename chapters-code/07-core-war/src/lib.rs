@@ -5,6 +5,7 @@
 pub mod assemble;
 pub mod battle;
 pub mod exec;
+pub mod flags;
 pub mod flat;
 pub mod load;
 pub mod redcode;

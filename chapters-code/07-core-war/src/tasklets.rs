@@ -108,6 +108,12 @@ impl Round {
     }
     // ANCHOR_END: go
 
+    /// Halts the round where it is, as a spent budget would: the
+    /// warriors' heads leave the run queue, and whoever waits is woken.
+    pub fn halt(&self) {
+        self.table.borrow().halt(self, false);
+    }
+
     /// Whether the round is over: one warrior left (or none), the cycles
     /// spent, or `Watch::stop_after` reached.
     pub fn is_over(&self) -> bool {

@@ -224,9 +224,16 @@ fn a_round_that_records_writers_ends_the_same_and_names_each_changed_cell() {
     let writers = round.writers().expect("recorded");
     assert_eq!(round.finish(&mut core), want);
     let changed: Vec<usize> = (0..core.len()).filter(|&i| core[i] != before[i]).collect();
-    assert!(changed.len() > 100, "the dwarf bombs: {} cells", changed.len());
+    assert!(
+        changed.len() > 100,
+        "the dwarf bombs: {} cells",
+        changed.len()
+    );
     for i in changed {
         assert_eq!(writers[i], Some(0), "cell {i} changed: the dwarf wrote it");
     }
-    assert!(writers.iter().all(|w| *w != Some(1)), "the duck writes nothing");
+    assert!(
+        writers.iter().all(|w| *w != Some(1)),
+        "the duck writes nothing"
+    );
 }

@@ -12,6 +12,7 @@ mod expr;
 use std::collections::HashMap;
 use std::fmt;
 
+use crate::battle::Rules;
 use crate::redcode::{Instruction, Mode, Modifier, Opcode, Warrior, normalise};
 
 /// Source that could not be assembled: where, and what was expected.
@@ -55,6 +56,43 @@ pub struct Environment {
     pub warriors: u32,
     /// `ROUNDS`.
     pub rounds: u32,
+}
+
+impl Environment {
+    /// The settings of a battle of `warriors` warriors over `rounds`
+    /// rounds under `rules`.
+    pub fn of(rules: &Rules, warriors: u32, rounds: u32) -> Environment {
+        Environment {
+            size: rules.size,
+            processes: rules.processes,
+            cycles: rules.cycles,
+            max_length: rules.max_length,
+            min_distance: rules.min_distance,
+            warriors,
+            rounds,
+        }
+    }
+}
+
+/// Reads the warrior in the file at `path`, Redcode source or a load file
+/// (whose instructions assemble as they are), under `env`.
+///
+/// # Errors
+///
+/// A message that names the file: it cannot be read, it does not
+/// assemble (with the line and column), or it is longer than
+/// `env.max_length`.
+pub fn read_warrior(path: &str, env: &Environment) -> Result<Warrior, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let warrior = assemble(&text, env).map_err(|e| format!("{path}: {e}"))?;
+    if warrior.code.len() > env.max_length as usize {
+        return Err(format!(
+            "{path}: {} instructions, more than -l {} allows",
+            warrior.code.len(),
+            env.max_length
+        ));
+    }
+    Ok(warrior)
 }
 
 impl Default for Environment {

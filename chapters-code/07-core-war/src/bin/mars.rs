@@ -5,10 +5,9 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use ch07_core_war::assemble::{Environment, assemble};
-use ch07_core_war::battle::{
-    Engine, Positions, RoundReport, Rules, Tally, Watch, battle, load as load_core,
-};
+use ch07_core_war::assemble::{self, Environment};
+use ch07_core_war::battle::{Engine, RoundReport, Rules, Tally, Watch, battle, load as load_core};
+use ch07_core_war::flags::RuleFlags;
 use ch07_core_war::flat::Flat;
 use ch07_core_war::load;
 use ch07_core_war::redcode::{Instruction, Warrior};
@@ -31,24 +30,8 @@ struct Args {
     /// Rounds to play (`-r 0`: assemble and list only).
     #[arg(short = 'r', default_value_t = 1)]
     rounds: u32,
-    /// Core size.
-    #[arg(short = 's', default_value_t = 8000)]
-    size: u32,
-    /// Instructions each warrior may execute in a round.
-    #[arg(short = 'c', default_value_t = 80_000)]
-    cycles: u32,
-    /// Processes each warrior may have.
-    #[arg(short = 'p', default_value_t = 8000)]
-    processes: u32,
-    /// Instructions each warrior may have.
-    #[arg(short = 'l', default_value_t = 100)]
-    max_length: u32,
-    /// Least distance between two warriors' first cells (default: -l).
-    #[arg(short = 'd')]
-    distance: Option<u32>,
-    /// Puts warrior 2 at this address in round 1, and seeds the positions.
-    #[arg(short = 'F')]
-    fixed: Option<u32>,
+    #[command(flatten)]
+    rules: RuleFlags,
     /// Brief: no listings.
     #[arg(short = 'b')]
     brief: bool,
@@ -96,7 +79,7 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<String, String> {
-    let rules = rules(args)?;
+    let rules = args.rules.rules()?;
     let count = u32::try_from(args.warriors.len()).map_err(|_| "too many warriors")?;
     let warriors = args
         .warriors
@@ -118,10 +101,7 @@ fn run(args: &Args) -> Result<String, String> {
     if args.rounds == 0 {
         return Ok(out);
     }
-    let mut positions = match args.fixed {
-        Some(fixed) => Positions::fixed(fixed, rules),
-        None => Positions::seeded(clock_seed(), rules),
-    };
+    let mut positions = args.rules.positions(rules);
     let engine: &mut dyn Engine = match args.engine {
         EngineKind::Tasklets => &mut Tasklets,
         EngineKind::Flat => &mut Flat,
@@ -289,67 +269,6 @@ fn dump(
     out
 }
 
-fn rules(args: &Args) -> Result<Rules, String> {
-    let distance = args.distance.unwrap_or(args.max_length);
-    if args.size < 2 {
-        return Err(format!("a core of {} cells is too small (-s)", args.size));
-    }
-    if distance < args.max_length {
-        return Err(format!(
-            "-d {distance} is less than the warriors' length -l {}",
-            args.max_length
-        ));
-    }
-    if 2 * u64::from(distance) > u64::from(args.size) {
-        return Err(format!(
-            "-d {distance}: two warriors cannot be that far apart in a core of {}",
-            args.size
-        ));
-    }
-    if let Some(fixed) = args.fixed
-        && (fixed < distance || fixed > args.size - distance)
-    {
-        return Err(format!(
-            "-F {fixed} must lie between -d {distance} and the core size less -d"
-        ));
-    }
-    if args.processes == 0 || args.cycles == 0 {
-        return Err("-p and -c must be at least 1".into());
-    }
-    Ok(Rules {
-        size: args.size,
-        cycles: args.cycles,
-        processes: args.processes,
-        max_length: args.max_length,
-        min_distance: distance,
-    })
-}
-
 fn read_warrior(path: &str, rules: &Rules, warriors: u32, rounds: u32) -> Result<Warrior, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    let env = Environment {
-        size: rules.size,
-        processes: rules.processes,
-        cycles: rules.cycles,
-        max_length: rules.max_length,
-        min_distance: rules.min_distance,
-        warriors,
-        rounds,
-    };
-    let warrior = assemble(&text, &env).map_err(|e| format!("{path}: {e}"))?;
-    if warrior.code.len() > rules.max_length as usize {
-        return Err(format!(
-            "{path}: {} instructions, more than -l {} allows",
-            warrior.code.len(),
-            rules.max_length
-        ));
-    }
-    Ok(warrior)
-}
-
-fn clock_seed() -> i32 {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(1, |d| d.as_secs());
-    (now % 2_147_483_646) as i32 + 1
+    assemble::read_warrior(path, &Environment::of(rules, warriors, rounds))
 }

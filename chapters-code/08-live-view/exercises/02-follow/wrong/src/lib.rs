@@ -1,0 +1,13 @@
+//! Chapter 8, exercise 2: the cells around a warrior's next instruction
+//! (a plausible wrong solution: the window stops at the core's ends
+//! instead of going round).
+
+/// The `cells` addresses of a core of `size` cells centred on `pc`, in
+/// order round the circle; the whole core from 0 if `cells >= size`.
+pub fn around(pc: u32, size: u32, cells: u32) -> Vec<u32> {
+    if cells >= size {
+        return (0..size).collect();
+    }
+    let first = pc.saturating_sub(cells / 2).min(size - cells);
+    (first..first + cells).collect()
+}
