@@ -6,12 +6,14 @@
 //! next process in that queue, and pauses. Whoever starts a [`Round`] (the
 //! thread's main tasklet, or any other) only sets it going and waits.
 
+use std::any::Any;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::rc::Rc;
 
 use ch02_scheduler::{
-    Builder, State, Tasklet, Unparker, WaitOn, Wake, park, schedule, schedule_remove,
+    Builder, State, Tasklet, TaskletExit, Unparker, WaitOn, Wake, park, schedule, schedule_remove,
 };
 
 use crate::battle::{Engine, Referee, RoundEnd, Rules, Traced, Watch};
@@ -44,6 +46,8 @@ pub struct Round {
     over: Cell<bool>,
     /// Who waits for the round to halt.
     waiter: RefCell<Option<Unparker>>,
+    /// The panic of a process, for whoever waits for the round.
+    panic: RefCell<Option<Box<dyn Any + Send>>>,
 }
 
 impl Round {
@@ -72,6 +76,7 @@ impl Round {
             running: Cell::new(false),
             over: Cell::new(false),
             waiter: RefCell::new(None),
+            panic: RefCell::new(None),
         });
         for (warrior, &pc) in starts.iter().enumerate() {
             let process = start(&round, &mut Vec::new(), warrior, pc);
@@ -98,6 +103,11 @@ impl Round {
 
     /// Blocks the calling tasklet until the round halts: its budget is
     /// spent, or it is over.
+    ///
+    /// # Panics
+    ///
+    /// With the panic of one of the round's processes (see
+    /// [`raise_panic`](Round::raise_panic)).
     pub fn wait(&self) {
         if self.running.get() {
             park(WaitOn::new("a round of Core War"), |unparker| {
@@ -105,8 +115,30 @@ impl Round {
             })
             .expect("the round's processes are runnable: they will wake the waiter");
         }
+        self.raise_panic();
     }
     // ANCHOR_END: go
+
+    /// Re-raises here, in the caller, the panic of one of the round's
+    /// processes, if one panicked (which a correct MARS never does): a
+    /// round's failure belongs to whoever runs it, not to the thread's
+    /// main tasklet. The round is over once a process panicked.
+    pub fn raise_panic(&self) {
+        let panic = self.panic.borrow_mut().take();
+        if let Some(panic) = panic {
+            resume_unwind(panic);
+        }
+    }
+
+    /// A process panicked: the round ends, and the panic waits for the
+    /// round's waiter. A kill's unwinding is no failure: it goes on.
+    fn fail(&self, panic: Box<dyn Any + Send>) {
+        if panic.is::<TaskletExit>() {
+            resume_unwind(panic);
+        }
+        self.panic.borrow_mut().get_or_insert(panic);
+        self.table.borrow().halt(self, true);
+    }
 
     /// Halts the round where it is, as a spent budget would: the
     /// warriors' heads leave the run queue, and whoever waits is woken.
@@ -171,7 +203,8 @@ impl Round {
             let idle = table.idle.iter().flatten();
             processes.chain(idle).cloned().collect()
         };
-        for tasklet in paused {
+        // (A process that panicked has ended already.)
+        for tasklet in paused.iter().filter(|t| t.state() != State::Dead) {
             tasklet.run().expect("a paused process can be run");
         }
         // Every process has ended, dropping its share of the round; the
@@ -203,8 +236,10 @@ struct Table {
     writers: Option<Vec<Option<usize>>>,
 }
 
-/// Bytes of stack for a process: it only ever executes one instruction.
-const PROCESS_STACK: usize = 16 * 1024;
+/// Bytes of stack for a process. It only ever executes one instruction,
+/// a few frames deep, but a panic's backtrace needs more (chapter 1
+/// measured 21.5 KiB); address space costs nothing until it is touched.
+const PROCESS_STACK: usize = 64 * 1024;
 
 // ANCHOR: start
 /// A new process of `warrior` at `pc`, paused, for its warrior's queue: a
@@ -241,9 +276,10 @@ enum After {
 /// over.
 fn run_process(round: &Rc<Round>, warrior: usize) {
     while !round.over.get() {
-        match take_turn(round, warrior) {
-            After::Again if round.running.get() => schedule(),
-            _ => schedule_remove().expect("a process can pause itself"),
+        match catch_unwind(AssertUnwindSafe(|| take_turn(round, warrior))) {
+            Ok(After::Again) if round.running.get() => schedule(),
+            Ok(_) => schedule_remove().expect("a process can pause itself"),
+            Err(panic) => return round.fail(panic),
         }
     }
 }
@@ -365,3 +401,40 @@ impl Engine for Tasklets {
     }
 }
 // ANCHOR_END: engine
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::redcode::{Mode, Modifier, Opcode};
+
+    #[test]
+    fn a_process_that_panics_ends_the_round_and_its_waiter_gets_the_panic() {
+        let jump = Instruction {
+            opcode: Opcode::Jmp,
+            modifier: Modifier::B,
+            a_mode: Mode::Direct,
+            a: 0,
+            b_mode: Mode::Direct,
+            b: 0,
+        };
+        let mut core = vec![Instruction::EMPTY; 8000];
+        (core[0], core[4000]) = (jump, jump);
+        let round = Round::start(&core, &[0, 4000], 0, &Rules::default(), Watch::default());
+        // A core cut short: warrior 2's first turn reads past its end.
+        round.table.borrow_mut().core.truncate(100);
+        let waited = catch_unwind(AssertUnwindSafe(|| {
+            round.go(u64::MAX);
+            round.wait();
+        }));
+        let panic = waited.expect_err("the waiter gets the panic");
+        let message = panic.downcast_ref::<String>().map_or("", String::as_str);
+        assert!(message.contains("out of bounds"), "{message}");
+        assert!(round.is_over());
+        assert_eq!(round.executed(), 1, "warrior 1's turn, then the panic");
+        assert_eq!(
+            ch02_scheduler::run_count(),
+            1,
+            "nothing left runnable but main"
+        );
+    }
+}

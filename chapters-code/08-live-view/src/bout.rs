@@ -27,6 +27,7 @@ pub struct Bout {
     seen: Option<u64>,
 }
 
+// ANCHOR: snapshot
 /// What the screen shows of a battle at one moment.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Snapshot {
@@ -50,6 +51,7 @@ pub struct Snapshot {
     /// Whether this was the last round.
     pub last_round: bool,
 }
+// ANCHOR_END: snapshot
 
 /// One warrior, as the screen shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -130,9 +132,11 @@ impl Bout {
     }
     // ANCHOR_END: run
 
-    /// One cycle's worth of instructions: one for each warrior.
+    /// One cycle's worth of instructions: one for each warrior still
+    /// alive.
     pub fn cycle(&self) -> u64 {
-        self.warriors.len() as u64
+        let queues = self.round().queues();
+        queues.iter().filter(|q| !q.is_empty()).count().max(1) as u64
     }
 
     /// Whether the round being played is over.
@@ -185,7 +189,9 @@ impl Bout {
         }
         let over = round.is_over();
         let survivors = over.then(|| queues.iter().map(|q| !q.is_empty()).collect());
-        let (cycle, writers) = (round.executed() / self.cycle(), round.writers());
+        round.raise_panic();
+        let warriors = self.warriors.len() as u64;
+        let (cycle, writers) = (round.executed() / warriors, round.writers());
         let warriors = (self.warriors.iter().zip(&queues).enumerate())
             .map(|(w, (warrior, queue))| {
                 if moved {

@@ -15,7 +15,7 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 
-use crate::bout::Bout;
+use crate::bout::{Bout, Snapshot};
 use crate::screen::{Controls, draw};
 
 /// What a key asks for.
@@ -37,12 +37,14 @@ pub enum Key {
 
 /// Where keys come from: the terminal, or a test's script.
 pub trait Keys {
-    /// The keys pressed since the last call, oldest first. Never waits.
+    /// The keys pressed since the last call, oldest first, while the
+    /// screen showed `shown` (a script may answer what it sees). Never
+    /// waits.
     ///
     /// # Errors
     ///
     /// The keyboard could not be read.
-    fn pressed(&mut self) -> std::io::Result<Vec<Key>>;
+    fn pressed(&mut self, shown: &Snapshot) -> std::io::Result<Vec<Key>>;
 }
 
 // ANCHOR: keyboard
@@ -53,7 +55,7 @@ pub trait Keys {
 pub struct Keyboard;
 
 impl Keys for Keyboard {
-    fn pressed(&mut self) -> std::io::Result<Vec<Key>> {
+    fn pressed(&mut self, _: &Snapshot) -> std::io::Result<Vec<Key>> {
         let mut keys = Vec::new();
         while event::poll(Duration::ZERO)? {
             let Event::Key(press) = event::read()? else {
@@ -133,6 +135,16 @@ impl fmt::Display for ViewError {
 
 impl std::error::Error for ViewError {}
 
+impl ViewError {
+    fn terminal(e: impl fmt::Display) -> ViewError {
+        ViewError::Terminal(e.to_string())
+    }
+
+    fn scheduler(e: impl fmt::Display) -> ViewError {
+        ViewError::Scheduler(e.to_string())
+    }
+}
+
 /// Watches `bout` on `terminal` until the user quits: the UI tasklet and
 /// the warriors' processes share this thread's scheduler. Call it from
 /// the thread's main tasklet.
@@ -160,8 +172,8 @@ where
     Builder::new()
         .name("ui")
         .spawn(move || *out.borrow_mut() = Some(ui(bout, terminal, keys, options)))
-        .map_err(|e| ViewError::Scheduler(e.to_string()))?;
-    ch02_scheduler::run().map_err(|e| ViewError::Scheduler(e.to_string()))?;
+        .map_err(ViewError::scheduler)?;
+    ch02_scheduler::run().map_err(ViewError::scheduler)?;
     outcome
         .take()
         .unwrap_or_else(|| Err(ViewError::Scheduler("the UI tasklet did not finish".into())))
@@ -190,36 +202,37 @@ where
         }
         // The warriors run until the frame is due, or their budget is spent.
         due += options.frame;
-        sleep(due.saturating_sub(now())).map_err(|e| ViewError::Scheduler(e.to_string()))?;
+        sleep(due.saturating_sub(now())).map_err(ViewError::scheduler)?;
         let snapshot = bout.look();
-        terminal
-            .draw(|frame| draw(frame, &snapshot, &controls))
-            .map_err(|e| ViewError::Terminal(e.to_string()))?;
-        for key in keys
-            .pressed()
-            .map_err(|e| ViewError::Terminal(e.to_string()))?
-        {
-            match key {
-                Key::Quit => {
-                    let (tallies, ends) = bout.finish();
-                    return Ok(Watched {
-                        tallies,
-                        ends,
-                        terminal,
-                    });
-                }
-                Key::Pause => controls.paused = !controls.paused,
-                Key::Step if controls.paused => bout.run(bout.cycle()),
-                Key::Faster => speed = (speed + 1).min(SPEEDS.len() - 1),
-                Key::Slower => speed = speed.saturating_sub(1),
-                Key::NextRound => drop(bout.next_round()),
-                Key::Step => {}
+        let drawn = terminal.draw(|frame| draw(frame, &snapshot, &controls));
+        drawn.map_err(ViewError::terminal)?;
+        for key in keys.pressed(&snapshot).map_err(ViewError::terminal)? {
+            if key == Key::Quit {
+                let (tallies, ends) = bout.finish();
+                return Ok(Watched {
+                    tallies,
+                    ends,
+                    terminal,
+                });
             }
-            controls.speed = SPEEDS[speed];
-            if controls.paused {
-                bout.halt();
-            }
+            press(key, &mut bout, &mut controls, &mut speed);
         }
     }
 }
 // ANCHOR_END: ui
+
+/// What a key other than `q` does.
+fn press(key: Key, bout: &mut Bout, controls: &mut Controls, speed: &mut usize) {
+    match key {
+        Key::Pause => controls.paused = !controls.paused,
+        Key::Step if controls.paused => bout.run(bout.cycle()),
+        Key::Faster => *speed = (*speed + 1).min(SPEEDS.len() - 1),
+        Key::Slower => *speed = speed.saturating_sub(1),
+        Key::NextRound => drop(bout.next_round()),
+        Key::Step | Key::Quit => {}
+    }
+    controls.speed = SPEEDS[*speed];
+    if controls.paused {
+        bout.halt();
+    }
+}

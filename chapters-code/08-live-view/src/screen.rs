@@ -71,6 +71,9 @@ impl Widget for CoreMap<'_> {
     }
 }
 
+// ANCHOR_END: core_map
+
+// ANCHOR: fold
 /// How one character shows its cells: a process about to execute in any
 /// of them comes first (`█`, its warrior's colour); then the warrior that
 /// wrote most of them (`▒`; a tie goes to the lower number); else `·`.
@@ -94,7 +97,7 @@ fn fold(writers: &[Option<usize>], executing: &[Option<usize>]) -> (&'static str
         None => ("·", Style::new().fg(Color::DarkGray)),
     }
 }
-// ANCHOR_END: core_map
+// ANCHOR_END: fold
 
 /// A warrior's row: its name in its colour, its processes, their history
 /// as a sparkline, and its score.

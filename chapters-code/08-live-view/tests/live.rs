@@ -2,26 +2,71 @@
 //! by scripted keys: the battle's results are those of chapter 7's
 //! battle without a view, and the keys do what they say.
 
+use std::cell::Cell;
 use std::collections::VecDeque;
 use std::path::Path;
+use std::rc::Rc;
 use std::time::Duration;
 
-use ch04_lifecycle::time::{VirtualClock, set_clock};
+use ch04_lifecycle::time::{Clock, VirtualClock, set_clock};
 use ch07_core_war::assemble::{Environment, read_warrior};
 use ch07_core_war::battle::{Positions, Rules, Watch, battle};
 use ch07_core_war::flat::Flat;
 use ch07_core_war::redcode::Warrior;
-use ch08_live_view::bout::Bout;
+use ch08_live_view::bout::{Bout, Snapshot};
 use ch08_live_view::live::{Key, Keys, Options, watch};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-/// Keys from a script: each frame, the next list.
+/// Keys from a script: each frame, the next list; then `q`.
 struct Script(VecDeque<Vec<Key>>);
 
 impl Keys for Script {
-    fn pressed(&mut self) -> std::io::Result<Vec<Key>> {
+    fn pressed(&mut self, _: &Snapshot) -> std::io::Result<Vec<Key>> {
         Ok(self.0.pop_front().unwrap_or(vec![Key::Quit]))
+    }
+}
+
+thread_local! {
+    /// Frames that showed a round under way, neither at its start nor over.
+    static MID_ROUND: Cell<u64> = const { Cell::new(0) };
+}
+
+/// A player who presses `n` when a round is over, and `q` after the last.
+struct NextWhenOver;
+
+impl Keys for NextWhenOver {
+    fn pressed(&mut self, shown: &Snapshot) -> std::io::Result<Vec<Key>> {
+        if shown.survivors.is_none() && shown.cycle > 0 {
+            MID_ROUND.with(|n| n.set(n.get() + 1));
+        }
+        Ok(match (&shown.survivors, shown.last_round) {
+            (None, _) => vec![],
+            (Some(_), false) => vec![Key::NextRound],
+            (Some(_), true) => vec![Key::Quit],
+        })
+    }
+}
+
+/// A clock that moves a microsecond each time it is read: the timers'
+/// periodic poll, every 64 turns, sees the UI's frame come due while the
+/// warriors still have budget left, as a real clock would, but always
+/// at the same turn.
+#[derive(Default)]
+struct TickingClock(Cell<Duration>);
+
+impl Clock for TickingClock {
+    fn now(&self) -> Duration {
+        self.0.set(self.0.get() + Duration::from_micros(1));
+        self.0.get()
+    }
+
+    fn sleep_until(&self, deadline: Duration) {
+        self.0.set(self.0.get().max(deadline));
+    }
+
+    fn real_wait(&self, _: Duration) -> Duration {
+        Duration::ZERO
     }
 }
 
@@ -47,7 +92,9 @@ fn screen_text(terminal: &Terminal<TestBackend>) -> String {
 
 #[test]
 fn a_battle_watched_ends_as_the_same_battle_unwatched() {
-    set_clock(VirtualClock::new());
+    // The UI wakes in the middle of rounds: its turns come between the
+    // warriors' turns, in the same run queue.
+    set_clock(Rc::new(TickingClock::default()));
     let rules = Rules::default();
     let warriors = vec![warrior("dwarf"), warrior("stone"), warrior("paper")];
     let rounds = 4;
@@ -59,18 +106,22 @@ fn a_battle_watched_ends_as_the_same_battle_unwatched() {
         &mut Flat,
         Watch::default(),
     );
-    // A million instructions a frame: each frame plays a round out; then
-    // `n` starts the next, and the last frame quits.
-    let mut script: VecDeque<Vec<Key>> = (1..rounds).map(|_| vec![Key::NextRound]).collect();
-    script.push_back(vec![Key::Quit]);
+    // A million instructions a frame, and a frame every 100 µs: the frame
+    // comes due a hundred clock readings on (the timers are polled every
+    // 64 turns), long before the budget is spent.
     let bout = Bout::new(warriors, rules, rounds, Positions::fixed(4000, rules));
     let options = Options {
-        frame: Duration::from_millis(40),
+        frame: Duration::from_micros(100),
         speed: 6,
         paused: false,
     };
     let terminal = Terminal::new(TestBackend::new(100, 30)).expect("a test terminal");
-    let watched = watch(bout, terminal, Script(script), options).expect("watched");
+    let watched = watch(bout, terminal, NextWhenOver, options).expect("watched");
+    let mid_round = MID_ROUND.with(Cell::get);
+    assert!(
+        mid_round >= u64::from(rounds),
+        "the UI drew {mid_round} frames mid-round"
+    );
     assert_eq!(watched.tallies, want);
     let ends: Vec<_> = reports.into_iter().map(|r| r.end).collect();
     assert_eq!(watched.ends, ends, "round by round");

@@ -133,7 +133,7 @@ fn golden(path: &Path, text: &str) {
 
 #[test]
 fn the_view_starts_steps_runs_and_quits_leaving_the_terminal_restored() {
-    let Some(tmux) = Tmux::start("keys", &view("--paused-at 500"), (100, 30)) else {
+    let Some(tmux) = Tmux::start("keys", &view("--paused-at 500"), (80, 24)) else {
         return;
     };
     let paused = tmux.wait_for("cycle 500, paused", |s| {
@@ -169,7 +169,7 @@ fn the_view_starts_steps_runs_and_quits_leaving_the_terminal_restored() {
 
 #[test]
 fn a_panicking_tasklet_leaves_the_terminal_restored_and_its_message_printed() {
-    let Some(tmux) = Tmux::start("panic", &view("--panic-after 5"), (100, 30)) else {
+    let Some(tmux) = Tmux::start("panic", &view("--panic-after 5"), (80, 24)) else {
         return;
     };
     let end = tmux.wait_for("the end", |s| s.contains("mars-view exited with"));

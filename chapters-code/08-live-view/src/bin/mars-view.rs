@@ -82,7 +82,8 @@ fn run(args: &Args) -> Result<String, String> {
     }
     // Raw mode and the alternate screen; ratatui's panic hook restores
     // the terminal before a panic's message is printed.
-    let terminal = ratatui::init();
+    let terminal = ratatui::try_init()
+        .map_err(|e| format!("the view needs a terminal, and this is none ({e})"))?;
     let watched = watch(bout, terminal, Keyboard, options);
     ratatui::restore();
     let watched = watched.map_err(|e| e.to_string())?;

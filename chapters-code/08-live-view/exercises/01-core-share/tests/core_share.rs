@@ -75,4 +75,16 @@ fn the_bar_always_fills_its_width_by_the_largest_remainder() {
 #[test]
 fn a_core_nobody_wrote_is_all_dots() {
     assert_eq!(row(&bar(&core(&[], 8000), 2, 12)), "·".repeat(12));
+    assert_eq!(
+        row(&bar(&[], 2, 12)),
+        "·".repeat(12),
+        "nor a core of no cells"
+    );
+}
+
+#[test]
+fn the_colours_repeat_after_six_warriors() {
+    let buf = bar(&core(&[0, 0, 0, 0, 0, 0, 0, 5], 0), 8, 5);
+    assert!(row(&buf).chars().all(|c| c == '▒'), "{}", row(&buf));
+    assert_eq!(buf[(0, 0)].fg, COLOURS[7 % COLOURS.len()]);
 }

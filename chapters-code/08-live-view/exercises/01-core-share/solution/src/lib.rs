@@ -45,6 +45,10 @@ impl Widget for ShareBar<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let mut parts = shares(self.writers, self.warriors);
         parts.push(self.writers.len() - parts.iter().sum::<usize>());
+        if self.writers.is_empty() {
+            parts = vec![0; self.warriors];
+            parts.push(1); // no core at all: nobody's
+        }
         let mut x = area.x;
         for (w, width) in widths(&parts, usize::from(area.width))
             .into_iter()
