@@ -9,13 +9,14 @@ each run a process of its own, and writes book/measured/layout.md.
 Run by ci/measure; by hand: python3 ci/layout.py [book/measured]
 """
 import os
-import platform
 import re
 import statistics
 import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+
+from ratios import machine as describe_machine
 
 ROOT = Path(__file__).resolve().parent.parent
 VARIANTS = [  # (name, environment of the build)
@@ -68,9 +69,7 @@ def main():
             cells.append(f"{statistics.median(times):.1f} ({min(times):.1f}–{max(times):.1f})")
             cells.append(f"{statistics.median(peaks):.1f}")
         rows.append(f"| {name} | " + " | ".join(cells) + " |")
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
-                if l.startswith("model name")), platform.processor())
-    machine = f"{cpu}, {os.cpu_count()} vCPUs, Linux {platform.release()}, {date.today()}"
+    machine = f"{describe_machine()}, {date.today()}"
     text = "\n".join(rows) + (
         f"\n\n*The warm batch of `waiting_jobs`, {runs} runs of each build, "
         f"interleaved; written by `python3 ci/layout.py` (part of `ci/measure`), "

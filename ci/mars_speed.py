@@ -13,12 +13,13 @@ round early once a tie is certain, which only makes it look faster).
 Run by ci/measure; by hand: python3 ci/mars_speed.py [book/measured]
 """
 import os
-import platform
 import statistics
 import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+
+from ratios import machine as describe_machine
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = Path(os.environ.get("BOOK_TOOLS_DIR", ROOT / "tools"))
@@ -115,9 +116,7 @@ def main():
     for name, seconds in totals.items():
         rate = instructions / seconds
         rows.append(f"| {name} | {seconds:.2f} s | {rate / 1e6:.1f} million | {totals['exhaust-ma'] / seconds:.2f}× |")
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")),
-               platform.processor())
-    machine = f"{cpu}, {os.cpu_count()} vCPUs, Linux {platform.release()}, {date.today()}"
+    machine = f"{describe_machine()}, {date.today()}"
     text = "\n".join(rows) + (
         f"\n\n*exhaust-ma's benchmark: its four warriors, the ten pairings of its `bench.sh`, "
         f"`{' '.join(ARGS)}`, {instructions / 1e6:.0f} million instructions in all; each battle the "

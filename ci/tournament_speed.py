@@ -10,7 +10,6 @@ much sooner two cores finish.
 Run by ci/measure; by hand: python3 ci/tournament_speed.py [book/measured]
 """
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -18,6 +17,8 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+
+from ratios import machine as describe_machine
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = Path(os.environ.get("BOOK_TOOLS_DIR", ROOT / "tools"))
@@ -72,9 +73,7 @@ def main():
         rows.append(f"| `mars-tournament`, {label} | 1 | {one:.2f} s | |")
         rows.append(f"| `mars-tournament`, {label} | 2 | {two:.2f} s | **{one / two:.2f}×** |")
     rows.append(f"| exhaust-ma, one battle after another | 1 | {median['exhaust']:.2f} s | |")
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")),
-               platform.processor())
-    machine = f"{cpu}, {os.cpu_count()} vCPUs, Linux {platform.release()}, {date.today()}"
+    machine = f"{describe_machine()}, {date.today()}"
     text = "\n".join(rows) + (
         f"\n\n*The sixteen shipped warriors, every pair once, `-r {ROUNDS} -F 4000`, two worker tasklets "
         f"a thread; each time the median of {runs} run{'' if runs == 1 else 's'}, interleaved. Written by "
