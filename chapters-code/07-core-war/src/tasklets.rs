@@ -157,11 +157,6 @@ impl Round {
         self.table.borrow().referee.executed()
     }
 
-    /// A copy of the core as it is now.
-    pub fn core(&self) -> Vec<Instruction> {
-        self.table.borrow().core.clone()
-    }
-
     /// Starts recording which warrior last wrote each cell, from
     /// `writers` (one for each cell of the core: whose it is so far).
     ///
