@@ -190,7 +190,7 @@ fn clock() -> Rc<dyn Clock> {
 /// registration.
 pub fn wake_at(deadline: Duration, unparker: Unparker) {
     let timers = timers();
-    let install = {
+    {
         let mut t = timers.borrow_mut();
         let seq = t.next_seq;
         t.next_seq += 1;
@@ -199,12 +199,8 @@ pub fn wake_at(deadline: Duration, unparker: Unparker) {
             seq,
             unparker,
         }));
-        !std::mem::replace(&mut t.hooked, true)
-    };
-    if install {
-        let previous = set_idle_hook(None);
-        set_idle_hook(Some(Box::new(TimerHook { previous })));
     }
+    install_timer_hook();
 }
 
 /// Blocks the current tasklet for `duration` (at least); other tasklets
@@ -224,6 +220,18 @@ pub fn sleep(duration: Duration) -> Result<(), Error> {
     Ok(())
 }
 // ANCHOR_END: enlist
+
+/// Installs this thread's timer hook over the idle hook already there,
+/// unless it is installed. [`wake_at`] does it with the first timer; a hook
+/// that must see the timers from above (Part IV's I/O hub, which blocks in
+/// one place for everything) installs it first, then itself.
+pub fn install_timer_hook() {
+    let install = !std::mem::replace(&mut timers().borrow_mut().hooked, true);
+    if install {
+        let previous = set_idle_hook(None);
+        set_idle_hook(Some(Box::new(TimerHook { previous })));
+    }
+}
 
 /// Wakes every tasklet whose deadline has passed; returns whether any woke.
 fn fire_due() -> bool {

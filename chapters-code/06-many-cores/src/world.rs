@@ -17,13 +17,16 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::sync::{Condvar, LazyLock, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, LazyLock, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use ch02_scheduler::{Idle, IdleHook, Unparker, Wake, set_idle_hook, thread_part, wait_on};
 
 /// A member thread's number.
 type ThreadKey = u64;
+
+/// Wakes a member thread from wherever it sleeps.
+pub type Alarm = Arc<dyn Fn() + Send + Sync>;
 
 /// What the one lock guards.
 #[derive(Default)]
@@ -32,6 +35,9 @@ struct World {
     /// thread that has ended has none, and notes for it are dropped: its
     /// tasklets ended with it.
     inboxes: HashMap<ThreadKey, Vec<(u64, Wake)>>,
+    /// How to wake a member that sleeps somewhere other than on
+    /// [`Shared::wake_up`] (an I/O poller, Part IV), rung with every note.
+    alarms: HashMap<ThreadKey, Alarm>,
     /// Members asleep in their idle hook.
     idle: usize,
     /// Bumped when a deadlock is declared: the idle members give up.
@@ -77,6 +83,7 @@ impl Drop for Membership {
     fn drop(&mut self) {
         let mut world = world();
         world.inboxes.remove(&self.key);
+        world.alarms.remove(&self.key);
         check_deadlock(&mut world);
         drop(world);
         SHARED.wake_up.notify_all();
@@ -166,6 +173,14 @@ fn adopt(key: ThreadKey) {
     set_idle_hook(Some(Box::new(WorldHook { previous })));
 }
 
+/// Makes this thread a member, and gives the world another way to wake
+/// it: a thread that sleeps in an I/O poller rather than in its idle hook's
+/// wait for notes (Part IV) is woken by `alarm` whenever a note comes.
+pub fn set_alarm(alarm: Alarm) {
+    let key = join();
+    world().alarms.insert(key, alarm);
+}
+
 /// The right to wake one park of one tasklet from any thread: a `Send`
 /// handle to an [`Unparker`], which itself never leaves its thread.
 // ANCHOR: remote
@@ -204,8 +219,12 @@ impl RemoteUnparker {
             Some(inbox) => inbox.push((self.token, wake)),
             None => return, // the thread has ended, and its tasklets with it
         }
+        let alarm = world.alarms.get(&self.thread).cloned();
         drop(world);
         SHARED.wake_up.notify_all();
+        if let Some(alarm) = alarm {
+            alarm();
+        }
     }
 }
 // ANCHOR_END: remote
