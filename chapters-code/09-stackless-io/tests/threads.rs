@@ -1,0 +1,102 @@
+//! One blocking `poll` per thread, woken by a socket, a timer, or another
+//! thread; and a hub on every thread.
+
+mod support;
+
+use std::cell::RefCell;
+use std::io::{Read, Write};
+use std::rc::Rc;
+use std::time::Duration;
+
+use ch02_scheduler::{run, spawn};
+use ch04_lifecycle::time::sleep;
+use ch06_many_cores::{XChannel, spawn_thread};
+use ch09_stackless_io::blocking;
+use ch09_stackless_io::net::{TcpListener, TcpStream};
+use support::within;
+
+fn pair() -> (TcpStream, TcpStream) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (server, _) = listener.accept().unwrap();
+    (server, client)
+}
+
+// ANCHOR: three_wakes
+/// A reader waits on a socket, so the thread blocks in `poll`. A sleeper's
+/// timer, a helper thread's file read and a message from another thread
+/// must each wake that same `poll`.
+#[test]
+fn a_timer_a_helper_and_another_thread_wake_a_thread_blocked_on_a_socket() {
+    let log = within(|| {
+        let (server, client) = pair();
+        let log = Rc::new(RefCell::new(Vec::new()));
+        let from_afar: XChannel<&str> = XChannel::new();
+        let remote = from_afar.clone();
+        let (l1, l2) = (log.clone(), log.clone());
+        spawn(move || {
+            let mut word = [0u8; 4];
+            (&server).read_exact(&mut word).unwrap();
+            l1.borrow_mut()
+                .push(String::from_utf8_lossy(&word).into_owned());
+        });
+        spawn(move || {
+            sleep(Duration::from_millis(5)).unwrap();
+            l2.borrow_mut().push("timer".to_owned());
+            let path = std::env::current_exe().unwrap();
+            let bytes = blocking::unblock(move || std::fs::read(path).unwrap().len()).unwrap();
+            l2.borrow_mut().push(format!("file read: {}", bytes > 0));
+            let message = from_afar.receive().unwrap();
+            l2.borrow_mut().push(message.to_owned());
+            (&client).write_all(b"done").unwrap();
+        });
+        let other = spawn_thread(move || remote.send("from another thread").unwrap()).unwrap();
+        run().unwrap();
+        other.join().unwrap();
+        Rc::try_unwrap(log).unwrap().into_inner()
+    });
+    assert_eq!(
+        log,
+        ["timer", "file read: true", "from another thread", "done"]
+    );
+}
+// ANCHOR_END: three_wakes
+
+/// Every thread has its own hub; with `SO_REUSEPORT`, each listens on the
+/// same port, and the kernel spreads connections between them.
+#[test]
+fn a_hub_on_every_thread_serves_one_port() {
+    within(|| {
+        let first = TcpListener::bind_reuse_port("127.0.0.1:0".parse().unwrap()).unwrap();
+        let addr = first.local_addr().unwrap();
+        let servers: Vec<_> = (0..2)
+            .map(|i| {
+                std::thread::spawn(move || {
+                    let listener = TcpListener::bind_reuse_port(addr).unwrap();
+                    let (stream, _) = listener.accept().unwrap();
+                    let mut buf = [0u8; 5];
+                    (&stream).read_exact(&mut buf).unwrap();
+                    (&stream).write_all(format!("{i}").as_bytes()).unwrap();
+                })
+            })
+            .collect();
+        drop(first);
+        // Connect until both servers have answered once.
+        let mut answered = [false; 2];
+        while !answered.iter().all(|&a| a) {
+            let Ok(stream) = TcpStream::connect(addr) else {
+                continue; // a server just left the port
+            };
+            if (&stream).write_all(b"hello").is_err() {
+                continue;
+            }
+            let mut reply = [0u8; 1];
+            if (&stream).read_exact(&mut reply).is_ok() {
+                answered[(reply[0] - b'0') as usize] = true;
+            }
+        }
+        for server in servers {
+            server.join().unwrap();
+        }
+    });
+}
