@@ -81,6 +81,7 @@ def one_run(command, connections, size):
 def main():
     out_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "book/measured"
     runs = int(os.environ.get("RUNS", "3"))
+    out_dir.mkdir(parents=True, exist_ok=True)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard != resource.RLIM_INFINITY and hard < 10_100:
         sys.exit(f"echo_bench: 10,000 connections need `ulimit -n` of 10,100 or more; the hard limit is {hard}")

@@ -56,13 +56,18 @@ fn main() -> ExitCode {
 fn parse(args: &[String]) -> Result<Settings, String> {
     fn number<T: std::str::FromStr>(args: &[String], i: usize, what: &str) -> Result<T, String> {
         let text = args.get(i).ok_or(format!("no {what} given"))?;
-        text.parse().map_err(|_| format!("{text:?} is not a {what}"))
+        text.parse()
+            .map_err(|_| format!("{text:?} is not a {what}"))
     }
     let addr = args.first().ok_or("no address given")?;
     let addr = addr
         .parse()
         .map_err(|_| format!("{addr:?} is not an address such as 127.0.0.1:7000"))?;
-    let warmup = if args.len() > 4 { number(args, 4, "warm-up time in seconds")? } else { 1.0 };
+    let warmup = if args.len() > 4 {
+        number(args, 4, "warm-up time in seconds")?
+    } else {
+        1.0
+    };
     Ok(Settings {
         addr,
         connections: number(args, 1, "number of connections")?,
@@ -82,8 +87,11 @@ fn connect_all(poll: &mut Poll, settings: &Settings) -> io::Result<Vec<Client>> 
         for _ in 0..batch {
             let token = Token(clients.len());
             let mut stream = TcpStream::connect(settings.addr)?;
-            poll.registry()
-                .register(&mut stream, token, Interest::READABLE | Interest::WRITABLE)?;
+            poll.registry().register(
+                &mut stream,
+                token,
+                Interest::READABLE | Interest::WRITABLE,
+            )?;
             clients.push(Client {
                 stream,
                 written: 0,
@@ -94,7 +102,10 @@ fn connect_all(poll: &mut Poll, settings: &Settings) -> io::Result<Vec<Client>> 
         while connected < clients.len() {
             poll.poll(&mut events, Some(Duration::from_secs(10)))?;
             if events.is_empty() {
-                return Err(io::Error::new(io::ErrorKind::TimedOut, "connecting took over 10 s"));
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "connecting took over 10 s",
+                ));
             }
             for event in &events {
                 let client = &clients[event.token().0];

@@ -33,7 +33,10 @@ fn serve(listener: TcpListener) {
         match listener.accept() {
             Ok((stream, _)) => {
                 let _ = stream.set_nodelay(true);
-                if let Err(e) = Builder::new().stack_size(32 * 1024).spawn(move || echo(stream)) {
+                if let Err(e) = Builder::new()
+                    .stack_size(32 * 1024)
+                    .spawn(move || echo(stream))
+                {
                     eprintln!("echo_server: no tasklet for a connection: {e}");
                 }
             }

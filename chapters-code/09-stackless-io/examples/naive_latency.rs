@@ -26,7 +26,9 @@ fn main() -> ExitCode {
         None => 40,
         Some(Ok(n)) if n > 0 => n,
         Some(_) => {
-            eprintln!("naive_latency: ROUNDS must be a positive number\nusage: naive_latency [ROUNDS]");
+            eprintln!(
+                "naive_latency: ROUNDS must be a positive number\nusage: naive_latency [ROUNDS]"
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -38,7 +40,11 @@ fn main() -> ExitCode {
         let worst = sorted[sorted.len() - 1];
         println!(
             "{:<34} round trip: median {:>9.3} ms, worst {:>9.3} ms; idle second: {:>3} wake-ups, {:.3} ms of CPU",
-            if naive { "naive hub (a tasklet polls, 50 ms)" } else { "hub under the idle hook" },
+            if naive {
+                "naive hub (a tasklet polls, 50 ms)"
+            } else {
+                "hub under the idle hook"
+            },
             median.as_secs_f64() * 1e3,
             worst.as_secs_f64() * 1e3,
             idle.wakeups,
@@ -101,7 +107,12 @@ fn thread_usage(tid: libc::pid_t) -> (Duration, u64) {
     let task = format!("/proc/self/task/{tid}");
     // The first field: nanoseconds spent on a CPU.
     let schedstat = std::fs::read_to_string(format!("{task}/schedstat")).unwrap();
-    let ns = schedstat.split_whitespace().next().unwrap().parse().unwrap();
+    let ns = schedstat
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     let status = std::fs::read_to_string(format!("{task}/status")).unwrap();
     let switches = status
         .lines()
