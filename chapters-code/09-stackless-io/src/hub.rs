@@ -189,7 +189,7 @@ impl Hub {
     }
 
     /// Marks `key`'s source as not ready in `direction`.
-    fn clear(&self, key: Key, direction: Direction) {
+    pub(crate) fn clear(&self, key: Key, direction: Direction) {
         self.state.borrow_mut().entries[key.index].ready[direction as usize] = false;
     }
 

@@ -55,6 +55,16 @@ impl<S: Source> Registered<S> {
         self.hub.io(self.key, direction, deadline, || op(source))
     }
 
+    /// Notes that a read or write moved fewer bytes than it could: with
+    /// epoll, that shows the socket is drained (or its send buffer full)
+    /// for now, and the next event will say when it is not. The next call
+    /// then waits without a system call that would only fail.
+    fn drained(&self, direction: Direction, done: usize, asked: usize) {
+        if done > 0 && done < asked {
+            self.hub.clear(self.key, direction);
+        }
+    }
+
     /// Deregisters the source and hands it back.
     fn into_inner(mut self) -> S {
         let mut source = self.source.take().expect("taken only once");
@@ -112,6 +122,11 @@ fn each_addr<A: ToSocketAddrs, T>(
     }))
 }
 
+/// How many connections may wait to be accepted: tokio's choice, where
+/// `std` and mio ask for 128. A burst of connects beyond it loses SYNs,
+/// which the clients send again only a second later.
+pub const BACKLOG: i32 = 1024;
+
 // ANCHOR: listener
 /// A TCP socket server, listening for connections.
 pub struct TcpListener {
@@ -119,14 +134,15 @@ pub struct TcpListener {
 }
 
 impl TcpListener {
-    /// Listens on `addr`, as [`std::net::TcpListener::bind`] does.
+    /// Listens on `addr`, as [`std::net::TcpListener::bind`] does, with
+    /// room for [`BACKLOG`] connections waiting to be accepted.
     ///
     /// # Errors
     ///
     /// What the system reports: the address is in use, or not this
     /// machine's.
     pub fn bind(addr: impl ToSocketAddrs) -> io::Result<TcpListener> {
-        TcpListener::from_std(std::net::TcpListener::bind(addr)?)
+        each_addr(addr, |addr| TcpListener::listen_on(addr, false))
     }
 
     /// Waits for a connection, parking this tasklet meanwhile.
@@ -166,12 +182,16 @@ impl TcpListener {
     ///
     /// What the system reports.
     pub fn bind_reuse_port(addr: SocketAddr) -> io::Result<TcpListener> {
+        TcpListener::listen_on(addr, true)
+    }
+
+    fn listen_on(addr: SocketAddr, reuse_port: bool) -> io::Result<TcpListener> {
         use socket2::{Domain, Socket, Type};
         let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
         socket.set_reuse_address(true)?;
-        socket.set_reuse_port(true)?;
+        socket.set_reuse_port(reuse_port)?;
         socket.bind(&addr.into())?;
-        socket.listen(1024)?;
+        socket.listen(BACKLOG)?;
         TcpListener::from_std(socket.into())
     }
 
@@ -385,15 +405,21 @@ impl TcpStream {
 // ANCHOR: read
 impl Read for &TcpStream {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let timeout = self.timeouts.read.get();
-        self.io.io(Direction::Read, timeout, |mut s| s.read(buf))
+        let (asked, timeout) = (buf.len(), self.timeouts.read.get());
+        let n = self.io.io(Direction::Read, timeout, |mut s| s.read(buf))?;
+        self.io.drained(Direction::Read, n, asked);
+        Ok(n)
     }
 }
 
 impl Write for &TcpStream {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let timeout = self.timeouts.write.get();
-        self.io.io(Direction::Write, timeout, |mut s| s.write(buf))
+        let (asked, timeout) = (buf.len(), self.timeouts.write.get());
+        let n = self
+            .io
+            .io(Direction::Write, timeout, |mut s| s.write(buf))?;
+        self.io.drained(Direction::Write, n, asked);
+        Ok(n)
     }
 
     fn flush(&mut self) -> io::Result<()> {

@@ -2,6 +2,8 @@
 //! accept loop that survives it. A test binary of its own, since it lowers
 //! this process's limit on open files (and puts it back).
 
+#[path = "support/files.rs"]
+mod files;
 mod support;
 
 use std::cell::RefCell;
@@ -11,25 +13,14 @@ use std::time::Duration;
 use ch02_scheduler::{run, spawn};
 use ch04_lifecycle::time::sleep;
 use ch09_stackless_io::net::{TcpListener, TcpStream};
+use files::open_files_limit;
 use support::within;
-
-fn nofile() -> libc::rlimit {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: `limit` is a valid rlimit to write to.
-    assert_eq!(
-        unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) },
-        0
-    );
-    limit
-}
 
 fn set_nofile(limit: libc::rlimit) {
     // SAFETY: `limit` is a valid rlimit, whose soft limit is at most the
     // hard one.
-    assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) }, 0);
+    let status = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) };
+    assert_eq!(status, 0, "setrlimit: {}", std::io::Error::last_os_error());
 }
 
 /// The lowest file descriptor not in use: the next one `accept` gets.
@@ -77,7 +68,7 @@ fn accept_says_the_files_ran_out_and_the_loop_resumes() {
             }
         });
         // Now (the tasklet's stack made): room for exactly one more descriptor.
-        let saved = nofile();
+        let saved = open_files_limit();
         set_nofile(libc::rlimit {
             rlim_cur: next_fd() as libc::rlim_t + 1,
             rlim_max: saved.rlim_max,

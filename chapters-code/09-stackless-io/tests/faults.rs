@@ -1,6 +1,8 @@
 //! Bad peers and hard limits: each fails the one connection it concerns,
 //! with the error `std` would give, and the rest carry on.
 
+#[path = "support/files.rs"]
+mod files;
 mod support;
 
 use std::cell::{Cell, RefCell};
@@ -12,14 +14,8 @@ use ch02_scheduler::{run, schedule, spawn};
 use ch04_lifecycle::kill::Kill;
 use ch09_stackless_io::hub::hub;
 use ch09_stackless_io::net::{TcpListener, TcpStream};
-use support::within;
-
-fn pair() -> (TcpStream, TcpStream) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-    let (server, _) = listener.accept().unwrap();
-    (server, client)
-}
+use files::open_files_limit;
+use support::{pair, within};
 
 /// Spawns `f`, and gives a place where its result will be.
 fn spawn_result<T: 'static>(f: impl FnOnce() -> T + 'static) -> Rc<RefCell<Option<T>>> {
@@ -90,7 +86,7 @@ fn a_slow_reader_parks_the_writer_and_memory_stays_bounded() {
 
 #[test]
 fn a_thousand_connections_opened_and_dropped_at_once() {
-    let limit = open_files_limit();
+    let limit = open_files_limit().rlim_cur;
     // Both ends live in this process.
     let n = 1000.min((limit.saturating_sub(100) / 2) as usize);
     if n < 1000 {
@@ -122,19 +118,6 @@ fn a_thousand_connections_opened_and_dropped_at_once() {
         ended.get()
     });
     assert_eq!(ended, n);
-}
-
-fn open_files_limit() -> u64 {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: `limit` is a valid rlimit to write to.
-    assert_eq!(
-        unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) },
-        0
-    );
-    limit.rlim_cur
 }
 
 #[test]

@@ -10,16 +10,8 @@ use std::rc::Rc;
 use ch02_scheduler::{run, spawn};
 use ch03_channels::Channel;
 use ch09_stackless_io::hub::hub;
-use ch09_stackless_io::net::{TcpListener, TcpStream};
-use support::within;
-
-/// A connected pair on loopback: (the accepted end, the connecting end).
-fn pair() -> (TcpStream, TcpStream) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-    let (server, _) = listener.accept().unwrap();
-    (server, client)
-}
+use ch09_stackless_io::net::TcpListener;
+use support::{pair, within};
 
 // ANCHOR: drain
 /// Edge-triggered: one event says "readable" however much arrived. A

@@ -13,14 +13,7 @@ use ch04_lifecycle::time::sleep;
 use ch06_many_cores::{XChannel, spawn_thread};
 use ch09_stackless_io::blocking;
 use ch09_stackless_io::net::{TcpListener, TcpStream};
-use support::within;
-
-fn pair() -> (TcpStream, TcpStream) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-    let (server, _) = listener.accept().unwrap();
-    (server, client)
-}
+use support::{pair, within};
 
 // ANCHOR: three_wakes
 /// A reader waits on a socket, so the thread blocks in `poll`. A sleeper's

@@ -4,6 +4,8 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
+use ch09_stackless_io::net::{TcpListener, TcpStream};
+
 /// Generous: a test here takes milliseconds, unless it is stuck.
 pub const DEADLINE: Duration = Duration::from_secs(30);
 
@@ -24,4 +26,13 @@ pub fn within<T: Send + 'static>(test: impl FnOnce() -> T + Send + 'static) -> T
             panic!("the test did not finish within {DEADLINE:?}: a tasklet was never woken")
         }
     }
+}
+
+/// A connected pair on loopback: (the accepted end, the connecting end).
+#[allow(dead_code)] // not every test binary asks
+pub fn pair() -> (TcpStream, TcpStream) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (server, _) = listener.accept().unwrap();
+    (server, client)
 }
