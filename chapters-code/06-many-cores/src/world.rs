@@ -219,15 +219,22 @@ impl RemoteUnparker {
             Some(inbox) => inbox.push((self.token, wake)),
             None => return, // the thread has ended, and its tasklets with it
         }
-        let alarm = world.alarms.get(&self.thread).cloned();
-        drop(world);
-        SHARED.wake_up.notify_all();
-        if let Some(alarm) = alarm {
-            alarm();
-        }
+        wake_member(world, self.thread);
     }
 }
 // ANCHOR_END: remote
+
+/// Wakes the member `thread` to read its inbox: the sleepers on the
+/// condition variable look, and a member that sleeps elsewhere hears its
+/// alarm.
+fn wake_member(world: MutexGuard<'static, World>, thread: ThreadKey) {
+    let alarm = world.alarms.get(&thread).cloned();
+    drop(world);
+    SHARED.wake_up.notify_all();
+    if let Some(alarm) = alarm {
+        alarm();
+    }
+}
 
 impl RemoteUnparker {
     /// Forgets the park, on the owner thread, if it ended some other way

@@ -396,7 +396,9 @@ impl IdleHook for HubHook {
         }
     }
 }
+// ANCHOR_END: hook
 
+// ANCHOR: hook_wait
 impl HubHook {
     /// Blocks in `poll` until a socket is ready, the next timer is due, or
     /// the waker rings; with no tasklet on a socket, waits as the hooks
@@ -420,7 +422,7 @@ impl HubHook {
         }
     }
 }
-// ANCHOR_END: hook
+// ANCHOR_END: hook_wait
 
 #[cfg(test)]
 mod tests {
