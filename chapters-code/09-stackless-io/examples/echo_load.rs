@@ -14,8 +14,9 @@ use std::time::{Duration, Instant};
 use mio::net::TcpStream;
 use mio::{Events, Interest, Poll, Token};
 
-/// Connections being set up at once, to stay inside the listen backlog.
-const CONNECTING_AT_ONCE: usize = 256;
+/// Connections being set up at once, to stay inside a listen backlog of
+/// 128 (`std`'s and tokio's).
+const CONNECTING_AT_ONCE: usize = 128;
 
 struct Client {
     stream: TcpStream,

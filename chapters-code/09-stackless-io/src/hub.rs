@@ -48,6 +48,10 @@ struct Entry {
     /// Whether the source may be ready, for reading and for writing: set
     /// by an event, cleared by a `WouldBlock`.
     ready: [bool; 2],
+    /// Whether that direction was closed (the peer's end of stream, a
+    /// reset): for good, so no flag clearing can make a tasklet wait for
+    /// an event that will not come again.
+    closed: [bool; 2],
     /// The tasklets parked until it is, in each direction.
     waiting: [Vec<Unparker>; 2],
 }
@@ -163,6 +167,7 @@ impl Hub {
         state.entries.insert(Entry {
             generation,
             ready: [true, true],
+            closed: [false, false],
             waiting: [Vec::new(), Vec::new()],
         });
         Ok(key)
@@ -183,9 +188,11 @@ impl Hub {
         }
     }
 
-    /// Whether `key`'s source may be ready in `direction`.
+    /// Whether `key`'s source may be ready in `direction`, or is closed
+    /// in it (then every call returns at once).
     fn is_ready(&self, key: Key, direction: Direction) -> bool {
-        self.state.borrow().entries[key.index].ready[direction as usize]
+        let entry = &self.state.borrow().entries[key.index];
+        entry.ready[direction as usize] || entry.closed[direction as usize]
     }
 
     /// Marks `key`'s source as not ready in `direction`.
@@ -208,14 +215,14 @@ impl Hub {
             }
             let mut woken = Vec::new();
             for event in &state.events {
-                let readable = event.is_readable() || event.is_read_closed() || event.is_error();
-                let writable = event.is_writable() || event.is_write_closed() || event.is_error();
-                fire(
-                    &mut state.entries,
-                    event.token(),
-                    [readable, writable],
-                    &mut woken,
-                );
+                let read_closed = event.is_read_closed() || event.is_error();
+                let write_closed = event.is_write_closed() || event.is_error();
+                let fired = [
+                    event.is_readable() || read_closed,
+                    event.is_writable() || write_closed,
+                ];
+                let closed = [read_closed, write_closed];
+                fire(&mut state.entries, event.token(), fired, closed, &mut woken);
             }
             woken
         };
@@ -303,9 +310,16 @@ impl Hub {
 
 // ANCHOR: fire
 /// An event for `token`: marks its source ready in the directions that
-/// `fired`, and moves the tasklets waiting for them to `woken`. The
-/// waker's token, and a token whose source is gone, wake nobody.
-fn fire(entries: &mut Slab<Entry>, token: Token, fired: [bool; 2], woken: &mut Vec<Unparker>) {
+/// `fired` (and closed in those `closed`), and moves the tasklets waiting
+/// for them to `woken`. The waker's token, and a token whose
+/// registration is gone, wake nobody.
+fn fire(
+    entries: &mut Slab<Entry>,
+    token: Token,
+    fired: [bool; 2],
+    closed: [bool; 2],
+    woken: &mut Vec<Unparker>,
+) {
     let Some(key) = Key::from_token(token) else {
         return; // the waker: what it rang for, the hooks underneath deliver
     };
@@ -316,9 +330,11 @@ fn fire(entries: &mut Slab<Entry>, token: Token, fired: [bool; 2], woken: &mut V
         return; // a late event for a closed source whose place was reused
     }
     for direction in [Direction::Read, Direction::Write] {
-        if fired[direction as usize] {
-            entry.ready[direction as usize] = true;
-            woken.append(&mut entry.waiting[direction as usize]);
+        let d = direction as usize;
+        entry.closed[d] |= closed[d];
+        if fired[d] {
+            entry.ready[d] = true;
+            woken.append(&mut entry.waiting[d]);
         }
     }
 }
@@ -444,10 +460,28 @@ mod tests {
         hub.clear(new, Direction::Read);
         let mut woken = Vec::new();
         let mut state = hub.state.borrow_mut();
-        fire(&mut state.entries, old.token(), [true, true], &mut woken);
+        fire(
+            &mut state.entries,
+            old.token(),
+            [true, true],
+            [false; 2],
+            &mut woken,
+        );
         assert!(!state.entries[new.index].ready[0]);
-        fire(&mut state.entries, new.token(), [true, false], &mut woken);
+        fire(
+            &mut state.entries,
+            new.token(),
+            [true, false],
+            [false; 2],
+            &mut woken,
+        );
         assert!(state.entries[new.index].ready[0]);
-        fire(&mut state.entries, WAKER, [true, true], &mut woken);
+        fire(
+            &mut state.entries,
+            WAKER,
+            [true, true],
+            [false; 2],
+            &mut woken,
+        );
     }
 }

@@ -1,11 +1,12 @@
 //! The naive hub, as Stackless users first wrote it: a tasklet that polls.
 //!
 //! `stacklesssocket.py` ran asyncore's poller from a tasklet of its own:
-//! poll, then let the others run, then poll again. Here that tasklet polls
-//! the hub without waiting, then sleeps for a period on chapter 4's timers.
+//! poll (in `select`, for up to 50 ms), then let the others run, then poll
+//! again. Here that tasklet polls the hub without waiting, then sleeps for
+//! a period on chapter 4's timers, so that other tasklets run meanwhile.
 //! It works, with the same sockets; what it costs is the subject of the
-//! chapter's first measurement: a reply waits for the next poll, half a
-//! period on average, and an idle program wakes every period.
+//! chapter's first measurement: a reply waits for the next poll, and an
+//! idle program wakes every period.
 
 use std::time::Duration;
 

@@ -122,9 +122,9 @@ fn each_addr<A: ToSocketAddrs, T>(
     }))
 }
 
-/// How many connections may wait to be accepted: tokio's choice, where
-/// `std` and mio ask for 128. A burst of connects beyond it loses SYNs,
-/// which the clients send again only a second later.
+/// How many connections may wait to be accepted, where `std`, mio and
+/// tokio's `bind` ask for 128. A burst of connects beyond the backlog
+/// loses SYNs, which the clients send again only a second later.
 pub const BACKLOG: i32 = 1024;
 
 // ANCHOR: listener

@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use ch02_scheduler::{run, spawn};
 use ch03_channels::Channel;
+use ch04_lifecycle::kill::Kill;
 use ch09_stackless_io::hub::hub;
 use ch09_stackless_io::net::TcpListener;
 use support::{pair, within};
@@ -83,6 +84,32 @@ fn zero_bytes_mean_the_end_and_the_other_half_still_works() {
         let mut reply = String::new();
         (&client).read_to_string(&mut reply).unwrap();
         assert_eq!(reply, "reply");
+    });
+}
+
+/// The peer's last bytes and its end of stream come in one event. The
+/// read that takes the bytes is short, which clears the flag; the end of
+/// stream must still be seen, not waited for.
+#[test]
+fn the_end_of_the_stream_after_a_short_read_is_not_waited_for() {
+    within(|| {
+        let (server, client) = pair();
+        let reader = spawn(move || {
+            let mut buf = [0u8; 64];
+            assert_eq!(
+                (&server).read(&mut buf).unwrap(),
+                3,
+                "parks, then the bytes"
+            );
+            assert_eq!((&server).read(&mut buf).unwrap(), 0, "then the end");
+        });
+        spawn(move || {
+            // The reader is parked by now; both come before the hub looks.
+            (&client).write_all(b"bye").unwrap();
+            client.shutdown(Shutdown::Write).unwrap();
+        });
+        run().unwrap();
+        assert!(reader.is_dead());
     });
 }
 

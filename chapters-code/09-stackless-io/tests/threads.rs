@@ -43,7 +43,14 @@ fn a_timer_a_helper_and_another_thread_wake_a_thread_blocked_on_a_socket() {
             l2.borrow_mut().push(message.to_owned());
             (&client).write_all(b"done").unwrap();
         });
-        let other = spawn_thread(move || remote.send("from another thread").unwrap()).unwrap();
+        let other = spawn_thread(move || {
+            // Only once the receiver waits, so that the message wakes it.
+            while remote.balance() >= 0 {
+                std::thread::yield_now();
+            }
+            remote.send("from another thread").unwrap();
+        })
+        .unwrap();
         run().unwrap();
         other.join().unwrap();
         Rc::try_unwrap(log).unwrap().into_inner()
