@@ -59,23 +59,39 @@ def peak_rss_kib(pid):
     return 0
 
 
+def cpu_seconds(pid):
+    """User and system time of a process so far, all its threads."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def one_run(command, connections, size):
-    """Starts the server, loads it, returns (rps, p50, p99, peak KiB)."""
+    """Starts the server, loads it; returns requests per second, p50 and
+    p99 latency, the server's peak KiB, and the share of the measured time
+    that the server and the load generator each spent on a CPU."""
     port = free_port()
     addr = f"127.0.0.1:{port}"
     server = subprocess.Popen(["taskset", "-c", "0", EXAMPLES / command[0]]
                               + [a.format(addr=addr) for a in command[1:]])
     try:
         wait_listening(port, server)
-        load = subprocess.run(["taskset", "-c", "1", EXAMPLES / "echo_load", addr, str(connections),
-                               str(size), SECONDS, WARMUP],
-                              check=True, capture_output=True, text=True, timeout=120)
-        figures = dict(kv.split("=") for kv in load.stdout.split())
+        load = subprocess.Popen(["taskset", "-c", "1", EXAMPLES / "echo_load", addr, str(connections),
+                                 str(size), SECONDS, WARMUP], stdout=subprocess.PIPE, text=True)
+        # The server's CPU time over the measured seconds only.
+        if load.stdout.readline().strip() != "measuring":
+            sys.exit("echo_bench: echo_load failed before it measured")
+        server_before, start = cpu_seconds(server.pid), time.perf_counter()
+        report = load.stdout.read()
+        server_busy = (cpu_seconds(server.pid) - server_before) / (time.perf_counter() - start)
+        if load.wait(timeout=120) != 0:
+            sys.exit(f"echo_bench: echo_load failed with {load.returncode}")
+        figures = dict(kv.split("=") for kv in report.split())
         peak = peak_rss_kib(server.pid)
     finally:
         server.kill()
         server.wait()
-    return float(figures["rps"]), int(figures["p50_us"]), int(figures["p99_us"]), peak
+    return (float(figures["rps"]), int(figures["p50_us"]), int(figures["p99_us"]), peak, server_busy,
+            float(figures["cpu"]))
 
 
 def main():
@@ -98,21 +114,27 @@ def main():
                     continue
                 results.setdefault((connections, size, name), []).append(one_run(command, connections, size))
     machine = f"{describe_machine()}, {date.today()}"
-    lines = ["| connections | message | server | requests/s | p50 | p99 | peak memory | per connection |",
-             "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| connections | message | server | requests/s (range) | p50 | p99 | peak memory | per connection "
+             "| server on CPU | load on CPU |",
+             "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for connections, size in cases:
         for name, _ in SERVERS:
             got = results.get((connections, size, name))
             if got is None:
-                lines.append(f"| {connections:,} | {size} B | {name} | capped at {THREAD_CAP:,} threads | | | | |")
+                lines.append(f"| {connections:,} | {size} B | {name} | capped at {THREAD_CAP:,} threads "
+                             "| | | | | | |")
                 continue
-            rps, p50, p99, peak = (statistics.median(x[i] for x in got) for i in range(4))
-            lines.append(f"| {connections:,} | {size} B | {name} | {rps / 1000:.0f} k | {p50 / 1000:.1f} ms "
-                         f"| {p99 / 1000:.1f} ms | {peak / 1024:.1f} MiB | {peak * 1024 / connections / 1000:.1f} kB |")
+            rps, p50, p99, peak, server_busy, load_busy = (statistics.median(x[i] for x in got) for i in range(6))
+            low, high = min(x[0] for x in got), max(x[0] for x in got)
+            lines.append(f"| {connections:,} | {size} B | {name} | {rps / 1000:.0f} k ({low / 1000:.0f}–{high / 1000:.0f}) "
+                         f"| {p50 / 1000:.1f} ms | {p99 / 1000:.1f} ms | {peak / 1024:.1f} MiB "
+                         f"| {peak * 1024 / connections / 1000:.1f} kB | {server_busy:.0%} | {load_busy:.0%} |")
     text = "\n".join(lines) + (
-        f"\n\n*Median of {runs} runs of `python3 ci/echo_bench.py` (part of `ci/measure`): each server "
-        f"on core 0, `echo_load` on core 1, {WARMUP} s of warm-up and {SECONDS} s measured; memory is "
-        f"the server's peak resident set, per connection including the server's fixed cost; on {machine}.*\n")
+        f"\n\n*Median of {runs} runs of `python3 ci/echo_bench.py` (part of `ci/measure`), with the lowest "
+        f"and highest requests per second in brackets: each server on core 0, `echo_load` on core 1, "
+        f"{WARMUP} s of warm-up and {SECONDS} s measured; memory is the server's peak resident set, per "
+        f"connection including the server's fixed cost; *on CPU* is the share of the measured seconds that "
+        f"each process spent on a CPU; on {machine}.*\n")
     (out_dir / "echo.md").write_text(text)
     print(text)
     naive = subprocess.run([EXAMPLES / "naive_latency"], check=True, capture_output=True, text=True).stdout

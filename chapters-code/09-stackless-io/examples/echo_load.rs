@@ -3,8 +3,10 @@
 //! loop), for WARMUP seconds unmeasured and then SECONDS measured. One
 //! thread, on mio directly: it shares no code with the servers it loads.
 //!
-//! Usage: `echo_load ADDR CONNECTIONS SIZE SECONDS [WARMUP]`. Prints one
-//! line: `requests=.. rps=.. p50_us=.. p99_us=..`.
+//! Usage: `echo_load ADDR CONNECTIONS SIZE SECONDS [WARMUP]`. Prints
+//! `measuring` when the measured time begins, and at the end one line:
+//! `requests=.. rps=.. p50_us=.. p99_us=.. cpu=..`, where `cpu` is the
+//! share of the measured time this process spent on a CPU.
 
 use std::io::{self, Read, Write};
 use std::net::SocketAddr;
@@ -140,12 +142,24 @@ fn load(settings: &Settings) -> io::Result<()> {
     let end = measure_from + Duration::from_secs_f64(settings.seconds);
     let mut latencies: Vec<u32> = Vec::new();
     let mut events = Events::with_capacity(4096);
+    let mut cpu_at_start = None;
     loop {
         let now = Instant::now();
         if now >= end {
             break;
         }
-        poll.poll(&mut events, Some(end - now))?;
+        if cpu_at_start.is_none() && now >= measure_from {
+            cpu_at_start = Some(cpu_time());
+            // Whoever watches the server starts measuring it now.
+            println!("measuring");
+            io::stdout().flush()?;
+        }
+        let next = if cpu_at_start.is_none() {
+            measure_from
+        } else {
+            end
+        };
+        poll.poll(&mut events, Some(next.saturating_duration_since(now)))?;
         for event in &events {
             let client = &mut clients[event.token().0];
             if event.is_writable() && client.written < message.len() {
@@ -175,8 +189,25 @@ fn load(settings: &Settings) -> io::Result<()> {
             }
         }
     }
-    report(&mut latencies, settings.seconds);
+    let cpu = cpu_time() - cpu_at_start.unwrap_or_default();
+    report(
+        &mut latencies,
+        settings.seconds,
+        cpu.as_secs_f64() / settings.seconds,
+    );
     Ok(())
+}
+
+/// This process's CPU time so far, user and system.
+fn cpu_time() -> Duration {
+    // SAFETY: an all-zero rusage is a valid value for getrusage to fill.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `usage` is a valid rusage to write to.
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return Duration::ZERO;
+    }
+    let micros = |t: libc::timeval| t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64;
+    Duration::from_micros(micros(usage.ru_utime) + micros(usage.ru_stime))
 }
 
 /// Writes what is left of the current message; a full socket buffer
@@ -196,7 +227,7 @@ fn send(client: &mut Client, message: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
-fn report(latencies: &mut [u32], seconds: f64) {
+fn report(latencies: &mut [u32], seconds: f64, cpu: f64) {
     latencies.sort_unstable();
     let at = |q: f64| {
         if latencies.is_empty() {
@@ -206,10 +237,11 @@ fn report(latencies: &mut [u32], seconds: f64) {
         }
     };
     println!(
-        "requests={} rps={:.0} p50_us={} p99_us={}",
+        "requests={} rps={:.0} p50_us={} p99_us={} cpu={:.3}",
         latencies.len(),
         latencies.len() as f64 / seconds,
         at(0.50),
-        at(0.99)
+        at(0.99),
+        cpu
     );
 }

@@ -47,3 +47,8 @@ pub mod blocking;
 pub mod hub;
 pub mod naive;
 pub mod net;
+
+/// Files, read and written on helper threads: see [`blocking`].
+pub mod fs {
+    pub use crate::blocking::{read_to_string, write};
+}

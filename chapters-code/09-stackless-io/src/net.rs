@@ -19,6 +19,8 @@ use mio::event::Source;
 
 use crate::hub::{Direction, Hub, Key, hub};
 
+pub use crate::blocking::lookup_host;
+
 /// A mio source registered with this thread's hub; deregistered when
 /// dropped, before it closes.
 struct Registered<S: Source> {

@@ -100,3 +100,20 @@ fn a_hub_on_every_thread_serves_one_port() {
         }
     });
 }
+
+/// Files and names go to helper threads, and the tasklets keep running.
+#[test]
+fn files_and_names_on_helper_threads() {
+    within(|| {
+        let path = std::env::temp_dir().join(format!("ch09-{}.txt", std::process::id()));
+        ch09_stackless_io::fs::write(&path, "written by a helper").unwrap();
+        let text = ch09_stackless_io::fs::read_to_string(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(text, "written by a helper");
+        let addrs = ch09_stackless_io::net::lookup_host("localhost:80").unwrap();
+        assert!(
+            addrs.iter().any(|a| a.ip().is_loopback() && a.port() == 80),
+            "{addrs:?}"
+        );
+    });
+}
