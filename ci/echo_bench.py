@@ -133,7 +133,7 @@ def main():
         f"\n\n*Median of {runs} runs of `python3 ci/echo_bench.py` (part of `ci/measure`), with the lowest "
         f"and highest requests per second in brackets: each server on core 0, `echo_load` on core 1, "
         f"{WARMUP} s of warm-up and {SECONDS} s measured; memory is the server's peak resident set, per "
-        f"connection including the server's fixed cost; *on CPU* is the share of the measured seconds that "
+        f"connection including the server's fixed cost; \"on CPU\" is the share of the measured seconds that "
         f"each process spent on a CPU; on {machine}.*\n")
     (out_dir / "echo.md").write_text(text)
     print(text)
