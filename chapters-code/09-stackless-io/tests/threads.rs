@@ -43,14 +43,8 @@ fn a_timer_a_helper_and_another_thread_wake_a_thread_blocked_on_a_socket() {
             l2.borrow_mut().push(message.to_owned());
             (&client).write_all(b"done").unwrap();
         });
-        let other = spawn_thread(move || {
-            // Only once the receiver waits, so that the message wakes it.
-            while remote.balance() >= 0 {
-                std::thread::yield_now();
-            }
-            remote.send("from another thread").unwrap();
-        })
-        .unwrap();
+        let other =
+            spawn_thread(move || send_once_awaited(&remote, "from another thread")).unwrap();
         run().unwrap();
         other.join().unwrap();
         Rc::try_unwrap(log).unwrap().into_inner()
@@ -61,6 +55,15 @@ fn a_timer_a_helper_and_another_thread_wake_a_thread_blocked_on_a_socket() {
     );
 }
 // ANCHOR_END: three_wakes
+
+/// Sends `message` on `channel` once a receiver waits, so that it is the
+/// message that wakes the receiver.
+fn send_once_awaited(channel: &XChannel<&'static str>, message: &'static str) {
+    while channel.balance() >= 0 {
+        std::thread::yield_now();
+    }
+    channel.send(message).unwrap();
+}
 
 /// Every thread has its own hub; with `SO_REUSEPORT`, each listens on the
 /// same port, and the kernel spreads connections between them.
