@@ -238,7 +238,7 @@ impl TcpStream {
     /// Connects to `addr`, parking this tasklet until it is connected; as
     /// [`std::net::TcpStream::connect`], it tries each address in turn.
     /// A host name is resolved here, blocking the thread: resolve it first
-    /// with [`lookup_host`](crate::blocking::lookup_host) not to.
+    /// with [`lookup_host`] not to.
     ///
     /// # Errors
     ///
