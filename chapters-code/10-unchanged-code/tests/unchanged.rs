@@ -1,0 +1,88 @@
+//! Each crate runs unchanged on tasklets, end to end on loopback, with a
+//! deadline.
+
+#[path = "../../09-stackless-io/tests/support/mod.rs"]
+mod support;
+
+use std::io::{BufRead, BufReader, Write};
+
+use ch02_scheduler::spawn;
+use ch09_stackless_io::net::{TcpListener, TcpStream};
+use ch10_unchanged_code::json_lines::{Reply, Request};
+use ch10_unchanged_code::{chat, json_lines, websocket};
+use support::within;
+use tungstenite::Message;
+
+/// Starts `serve` on a fresh loopback listener; returns its address.
+fn start(serve: fn(TcpListener)) -> std::net::SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    spawn(move || serve(listener));
+    addr
+}
+
+fn hear(reader: &mut impl BufRead) -> String {
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    line.trim_end().to_owned()
+}
+
+#[test]
+fn chat_over_bufread_and_bufwriter() {
+    within(|| {
+        let addr = start(chat::serve);
+        let alice = TcpStream::connect(addr).unwrap();
+        let bob = TcpStream::connect(addr).unwrap();
+        let (mut alice_hears, mut bob_hears) = (BufReader::new(&alice), BufReader::new(&bob));
+        writeln!(&alice, "alice").unwrap();
+        writeln!(&bob, "bob").unwrap();
+        // Alice joined before Bob spoke: she hears him.
+        writeln!(&bob, "hi").unwrap();
+        assert_eq!(hear(&mut alice_hears), "bob: hi");
+        writeln!(&alice, "hello\nhow are you?").unwrap();
+        assert_eq!(hear(&mut bob_hears), "alice: hello");
+        assert_eq!(hear(&mut bob_hears), "alice: how are you?");
+    });
+}
+
+#[test]
+fn a_websocket_echo_with_tungstenite() {
+    within(|| {
+        let addr = start(websocket::serve_echo);
+        let stream = TcpStream::connect(addr).unwrap();
+        let (mut socket, response) =
+            tungstenite::client(format!("ws://{addr}/echo"), stream).unwrap();
+        assert_eq!(response.status(), 101);
+        for text in ["hello", "tasklets"] {
+            socket.send(Message::text(text)).unwrap();
+            assert_eq!(socket.read().unwrap(), Message::text(text));
+        }
+        socket.send(Message::binary(vec![1, 2, 3])).unwrap();
+        assert_eq!(socket.read().unwrap(), Message::binary(vec![1, 2, 3]));
+        socket.close(None).unwrap();
+    });
+}
+
+#[test]
+fn json_requests_on_a_connection_that_stays_open() {
+    within(|| {
+        let addr = start(json_lines::serve);
+        let stream = TcpStream::connect(addr).unwrap();
+        let mut replies = BufReader::new(&stream);
+        let mut ask = |request: &Request| -> Reply {
+            serde_json::to_writer(&stream, request).unwrap();
+            serde_json::from_str(&hear(&mut replies)).unwrap()
+        };
+        assert_eq!(ask(&Request::Add { a: 2, b: 40 }), Reply::Value(42));
+        assert_eq!(ask(&Request::Count), Reply::Value(2));
+        // No line breaks needed between requests: the stream finds them.
+        (&stream)
+            .write_all(br#"{"op":"count"}{"op":"add","a":1,"b":1}"#)
+            .unwrap();
+        assert_eq!(hear(&mut replies), r#"{"value":3}"#);
+        assert_eq!(hear(&mut replies), r#"{"value":2}"#);
+        (&stream).write_all(b"[not a request]").unwrap();
+        let reply: Reply = serde_json::from_str(&hear(&mut replies)).unwrap();
+        assert!(matches!(reply, Reply::Error(_)), "{reply:?}");
+    });
+}
