@@ -7,4 +7,5 @@
 
 pub mod chat;
 pub mod json_lines;
+pub mod tls;
 pub mod websocket;

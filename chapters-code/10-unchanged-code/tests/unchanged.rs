@@ -86,3 +86,51 @@ fn json_requests_on_a_connection_that_stays_open() {
         assert!(matches!(reply, Reply::Error(_)), "{reply:?}");
     });
 }
+
+/// A certificate for `localhost`, made now, and the two configurations
+/// that use it: the server's, and a client's that trusts only it.
+fn tls_configs() -> (
+    std::sync::Arc<rustls::ServerConfig>,
+    std::sync::Arc<rustls::ClientConfig>,
+) {
+    use std::sync::Arc;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let cert = certified.cert.der().clone();
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(certified.signing_key.serialize_der().into());
+    let server = rustls::ServerConfig::builder_with_provider(Arc::clone(&provider))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.clone()], key)
+        .unwrap();
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(cert).unwrap();
+    let client = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    (Arc::new(server), Arc::new(client))
+}
+
+#[test]
+fn tls_with_rustls_stream_owned() {
+    within(|| {
+        let (server_config, client_config) = tls_configs();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        spawn(move || ch10_unchanged_code::tls::serve_echo(listener, server_config));
+        let tls =
+            ch10_unchanged_code::tls::connect(addr, "localhost", client_config.clone()).unwrap();
+        assert!(tls.conn.protocol_version().is_some());
+        let mut tls = BufReader::new(tls);
+        for line in ["hello over TLS", "second line"] {
+            writeln!(tls.get_mut(), "{line}").unwrap();
+            assert_eq!(hear(&mut tls), line);
+        }
+        // A name the certificate does not cover fails the handshake.
+        let wrong = ch10_unchanged_code::tls::connect(addr, "example.com", client_config);
+        assert!(wrong.is_err());
+    });
+}
