@@ -6,6 +6,7 @@
 //! `read` and `write` park only the calling tasklet.
 
 pub mod chat;
+pub mod http_client;
 pub mod json_lines;
 pub mod tls;
 pub mod websocket;

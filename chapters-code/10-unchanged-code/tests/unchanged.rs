@@ -134,3 +134,42 @@ fn tls_with_rustls_stream_owned() {
         assert!(wrong.is_err());
     });
 }
+
+/// A server that answers any request with `body` and closes.
+fn serve_plain_http(listener: TcpListener, body: &'static str) {
+    for stream in listener.incoming().map_while(Result::ok) {
+        spawn(move || {
+            let mut request = BufReader::new(&stream);
+            // The request head ends with an empty line.
+            while !hear(&mut request).is_empty() {}
+            let response = format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            (&stream).write_all(response.as_bytes()).unwrap();
+        });
+    }
+}
+
+#[test]
+fn an_http_client_with_ureq_over_a_tasklet_transport() {
+    within(|| {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        spawn(move || serve_plain_http(listener, "hello from a tasklet"));
+        let agent = ch10_unchanged_code::http_client::agent();
+        // Two requests at once, each in a tasklet of its own.
+        let bodies: ch03_channels::Channel<String> = ch03_channels::Channel::new();
+        for path in ["/a", "/b"] {
+            let (agent, bodies) = (agent.clone(), bodies.clone());
+            spawn(move || {
+                let mut response = agent.get(format!("http://{addr}{path}")).call().unwrap();
+                bodies
+                    .send(response.body_mut().read_to_string().unwrap())
+                    .unwrap();
+            });
+        }
+        let bodies = [bodies.receive().unwrap(), bodies.receive().unwrap()];
+        assert_eq!(bodies, ["hello from a tasklet"; 2]);
+    });
+}
