@@ -73,9 +73,6 @@ pub struct Hub {
     state: RefCell<State>,
     /// Wakes this thread's `poll` from any thread.
     waker: Arc<Waker>,
-    /// Whether the scheduler's idle hook drives the hub (the real one), or
-    /// a tasklet polling it now and then (the naive one).
-    hooked: Cell<bool>,
 }
 
 /// How the thread's hub is to be driven, chosen before it is made.
@@ -99,14 +96,13 @@ pub fn hub() -> Rc<Hub> {
 /// Makes this thread's hub, driven by `driver`; `false` if it existed.
 pub(crate) fn make_hub(driver: Driver) -> bool {
     DRIVER.set(driver);
-    let made = Rc::new(Cell::new(false));
-    let flag = Rc::clone(&made);
-    thread_part(move || {
-        flag.set(true);
+    let mut made = false;
+    thread_part(|| {
+        made = true;
         Hub::new()
     });
     DRIVER.set(Driver::IdleHook);
-    made.get()
+    made
 }
 
 impl Hub {
@@ -123,7 +119,6 @@ impl Hub {
                 parked: 0,
             }),
             waker: Arc::new(waker),
-            hooked: Cell::new(false),
         };
         if DRIVER.get() == Driver::IdleHook {
             hub.hook();
@@ -144,7 +139,6 @@ impl Hub {
         }));
         let previous = set_idle_hook(None);
         set_idle_hook(Some(Box::new(HubHook { previous })));
-        self.hooked.set(true);
     }
     // ANCHOR_END: hook_up
 
@@ -241,11 +235,6 @@ impl Hub {
             sources: state.entries.len(),
             parked: state.parked,
         }
-    }
-
-    /// Whether the scheduler's idle hook drives this hub.
-    pub fn is_hooked(&self) -> bool {
-        self.hooked.get()
     }
 
     // ANCHOR: io

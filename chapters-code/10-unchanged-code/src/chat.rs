@@ -27,8 +27,8 @@ pub fn serve(listener: TcpListener) {
         };
         let stream = Rc::new(stream);
         let outbox: Channel<Rc<str>> = Channel::new();
-        let writer = (Rc::clone(&stream), outbox.clone());
-        spawn(move || write_lines(&writer.0, &writer.1));
+        let (to_write, queued) = (Rc::clone(&stream), outbox.clone());
+        spawn(move || write_lines(&to_write, &queued));
         let members = Rc::clone(&members);
         spawn(move || {
             read_lines(id, &stream, outbox.clone(), &members);
