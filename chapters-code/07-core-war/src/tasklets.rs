@@ -91,7 +91,8 @@ impl Round {
     /// processes run as the scheduler gets to them; the caller goes on.
     pub fn go(&self, budget: u64) {
         let table = self.table.borrow();
-        let Some(order) = table.referee.order().filter(|_| budget > 0) else {
+        let going = budget > 0 && !self.is_over();
+        let Some(order) = table.referee.order().filter(|_| going) else {
             return;
         };
         self.budget.set(budget);

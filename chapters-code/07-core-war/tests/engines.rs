@@ -124,6 +124,27 @@ fn a_round_run_a_few_instructions_at_a_time_ends_as_one_run_does() {
 }
 
 #[test]
+fn a_round_over_by_a_death_runs_no_more_when_asked_to_go_on() {
+    let warriors = shipped();
+    let by_name = |name: &str| {
+        let found = warriors.iter().find(|(n, _)| n == name);
+        found.expect("a shipped warrior").1.clone()
+    };
+    let pair = [by_name("book/suicide.red"), by_name("book/dwarf.red")];
+    let rules = Rules::default();
+    let (core, starts) = first_round(&pair, rules);
+    let round = Round::start(&core, &starts, 0, &rules, Watch::default());
+    round.go(1000);
+    round.wait();
+    assert!(round.is_over(), "the suicide dies at once");
+    let executed = round.executed();
+    // A live view asks every frame, over or not.
+    round.go(1000);
+    round.wait();
+    assert_eq!(round.executed(), executed);
+}
+
+#[test]
 fn rounds_waited_for_by_tasklets_run_side_by_side_and_agree_with_the_flat_engine() {
     let warriors = shipped();
     let rules = Rules {
