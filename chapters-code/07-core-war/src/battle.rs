@@ -152,6 +152,7 @@ impl Referee {
             self.left = self.left - 1 - (self.left - 1) / self.alive.len() as u64;
             self.deaths.push(self.alive.remove(self.at));
             if self.alive.len() < 2 && self.warriors > 1 || self.alive.is_empty() {
+                self.left = 0; // over: nobody has a next turn
                 return false;
             }
         }

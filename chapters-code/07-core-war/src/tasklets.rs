@@ -91,8 +91,7 @@ impl Round {
     /// processes run as the scheduler gets to them; the caller goes on.
     pub fn go(&self, budget: u64) {
         let table = self.table.borrow();
-        let going = budget > 0 && !self.is_over();
-        let Some(order) = table.referee.order().filter(|_| going) else {
+        let Some(order) = table.referee.order().filter(|_| budget > 0) else {
             return;
         };
         self.budget.set(budget);
