@@ -221,8 +221,9 @@ where
 }
 // ANCHOR_END: ui
 
-/// What a key other than `q` does.
-fn press(key: Key, bout: &mut Bout, controls: &mut Controls, speed: &mut usize) {
+/// What a key other than `q` does to `bout` and the `controls`; `speed`
+/// is the index in [`SPEEDS`] of the speed the controls show.
+pub fn press(key: Key, bout: &mut Bout, controls: &mut Controls, speed: &mut usize) {
     match key {
         Key::Pause => controls.paused = !controls.paused,
         Key::Step if controls.paused => bout.run(bout.cycle()),

@@ -5,7 +5,10 @@
 //! knows about tasklets: they call `read` and `write`, and chapter 9's
 //! `read` and `write` park only the calling tasklet.
 
+pub mod arena;
+pub mod broadcast;
 pub mod chat;
+pub mod http;
 pub mod http_client;
 pub mod json_lines;
 pub mod tls;
