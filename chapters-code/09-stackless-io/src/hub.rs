@@ -262,10 +262,54 @@ impl Hub {
     }
     // ANCHOR_END: io
 
+    /// Runs `op` once if `key`'s source may be ready in `direction`, and
+    /// never parks: `WouldBlock` if it is not ready.
+    pub(crate) fn try_io<T>(
+        &self,
+        key: Key,
+        direction: Direction,
+        mut op: impl FnMut() -> io::Result<T>,
+    ) -> io::Result<T> {
+        while self.is_ready(key, direction) {
+            match op() {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear(key, direction),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                done => return done,
+            }
+        }
+        Err(io::ErrorKind::WouldBlock.into())
+    }
+
+    /// Parks the current tasklet until `key`'s source may be ready in
+    /// `direction`, or until another source, to which `also` hands the
+    /// same unparker, wakes it first.
+    pub(crate) fn wait_or(
+        &self,
+        key: Key,
+        direction: Direction,
+        also: impl FnOnce(Unparker),
+    ) -> io::Result<()> {
+        if self.is_ready(key, direction) {
+            return Ok(());
+        }
+        self.wait_with(key, direction, None, also)
+    }
+
     // ANCHOR: wait
     /// Parks the current tasklet until `key`'s source is ready in
     /// `direction`, or `deadline` passes.
     fn wait(&self, key: Key, direction: Direction, deadline: Option<Duration>) -> io::Result<()> {
+        self.wait_with(key, direction, deadline, |_| {})
+    }
+
+    /// [`wait`](Hub::wait), with the unparker also handed to `also`.
+    fn wait_with(
+        &self,
+        key: Key,
+        direction: Direction,
+        deadline: Option<Duration>,
+        also: impl FnOnce(Unparker),
+    ) -> io::Result<()> {
         // Unlinks this tasklet however the park ends: woken, timed out,
         // or killed while it waits.
         let _unlink = Unlink {
@@ -282,6 +326,7 @@ impl Hub {
             if let Some(deadline) = deadline {
                 time::wake_at(deadline, unparker.clone());
             }
+            also(unparker.clone());
             let mut state = self.state.borrow_mut();
             state.entries[key.index].waiting[direction as usize].push(unparker);
         })

@@ -57,6 +57,16 @@ impl<S: Source> Registered<S> {
         self.hub.io(self.key, direction, deadline, || op(source))
     }
 
+    /// Runs `op` once if the source may be ready; never parks.
+    fn try_io<T>(
+        &self,
+        direction: Direction,
+        mut op: impl FnMut(&S) -> io::Result<T>,
+    ) -> io::Result<T> {
+        let source = self.get();
+        self.hub.try_io(self.key, direction, || op(source))
+    }
+
     /// Notes that a read or write moved fewer bytes than it could: with
     /// epoll, that shows the socket is drained (or its send buffer full)
     /// for now, and the next event will say when it is not. The next call
@@ -308,6 +318,33 @@ impl TcpStream {
         let stream = unsafe { std::net::TcpStream::from_raw_fd(stream.into_raw_fd()) };
         stream.set_nonblocking(false)?;
         Ok(stream)
+    }
+
+    /// Reads what has arrived, without parking: `WouldBlock` if nothing
+    /// has. For code that waits on this socket and something else at
+    /// once (see [`wait_readable_or`](TcpStream::wait_readable_or)).
+    ///
+    /// # Errors
+    ///
+    /// `WouldBlock` if nothing has arrived; otherwise as `read`.
+    pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
+        let asked = buf.len();
+        let n = self.io.try_io(Direction::Read, |mut s| s.read(buf))?;
+        self.io.drained(Direction::Read, n, asked);
+        Ok(n)
+    }
+
+    /// Parks the calling tasklet until the socket may have something to
+    /// read, or until whatever `also` hands the unparker to wakes it
+    /// first: a wait on two sources, of which the first to fire wins
+    /// (chapter 2's `park`). Returns at once if the socket may be ready.
+    ///
+    /// # Errors
+    ///
+    /// The scheduler's, if the tasklet cannot park (it is unwinding, or
+    /// it is main and nothing could wake it).
+    pub fn wait_readable_or(&self, also: impl FnOnce(ch02_scheduler::Unparker)) -> io::Result<()> {
+        self.io.hub.wait_or(self.io.key, Direction::Read, also)
     }
 
     /// Shuts down the reading half, the writing half, or both.

@@ -172,3 +172,34 @@ fn a_signal_in_the_poll_is_retried() {
         signaller.join().unwrap();
     });
 }
+
+/// `try_read` never parks, and `wait_readable_or` wakes for the socket or
+/// for the other source it was given, whichever fires first.
+#[test]
+fn a_tasklet_waits_on_a_socket_and_another_source_at_once() {
+    within(|| {
+        let (server, client) = pair();
+        let mut buf = [0u8; 16];
+        let nothing = server.try_read(&mut buf).unwrap_err();
+        assert_eq!(nothing.kind(), std::io::ErrorKind::WouldBlock);
+        // The other source first: a tasklet unparks main.
+        let other = Rc::new(RefCell::new(None::<ch02_scheduler::Unparker>));
+        let waker = Rc::clone(&other);
+        spawn(move || {
+            let unparker = waker.borrow_mut().take().expect("main waits");
+            unparker.unpark(ch02_scheduler::Wake(1));
+        });
+        server
+            .wait_readable_or(|me| *other.borrow_mut() = Some(me))
+            .unwrap();
+        assert_eq!(
+            hub().stats().parked,
+            0,
+            "the woken tasklet left the socket's list"
+        );
+        // Then the socket.
+        spawn(move || (&client).write_all(b"ready").unwrap());
+        server.wait_readable_or(|_| {}).unwrap();
+        assert_eq!(server.try_read(&mut buf).unwrap(), 5);
+    });
+}

@@ -118,18 +118,28 @@ impl<T> Subscription<T> {
     /// a tasklet that is unwinding.
     pub fn next(&self) -> Result<Option<T>, Error> {
         loop {
-            if let Some(item) = self.inbox.queue.borrow_mut().pop_front() {
+            if let Some(item) = self.try_next() {
                 return Ok(Some(item));
             }
             if self.broadcast.closed.get() {
                 return Ok(None);
             }
-            park(WaitOn::new("broadcast"), |me| {
-                *self.inbox.waiter.borrow_mut() = Some(me);
-            })?;
+            park(WaitOn::new("broadcast"), |me| self.wake_on_send(me))?;
         }
     }
     // ANCHOR_END: next
+
+    /// The oldest item in the inbox, if there is one; never parks.
+    pub fn try_next(&self) -> Option<T> {
+        self.inbox.queue.borrow_mut().pop_front()
+    }
+
+    /// Hands the broadcast `unparker`, for the next send (or the close)
+    /// to wake: for a tasklet that waits on this and other sources at
+    /// once, in one `park`.
+    pub fn wake_on_send(&self, unparker: Unparker) {
+        *self.inbox.waiter.borrow_mut() = Some(unparker);
+    }
 
     /// How many items this subscriber missed because its inbox was full.
     pub fn dropped(&self) -> u64 {

@@ -63,6 +63,56 @@ fn a_websocket_echo_with_tungstenite() {
     });
 }
 
+/// A WebSocket client of the chat on `addr`, joined as `name`; its
+/// socket receives at most `buffer` bytes that it has not read.
+fn join_chat(
+    addr: std::net::SocketAddr,
+    name: &str,
+    buffer: Option<usize>,
+) -> tungstenite::WebSocket<TcpStream> {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    if let Some(bytes) = buffer {
+        socket.set_recv_buffer_size(bytes).unwrap();
+    }
+    socket.connect(&addr.into()).unwrap(); // on loopback, at once
+    let stream = TcpStream::from_std(socket.into()).unwrap();
+    let (mut chat, _) = tungstenite::client(format!("ws://{addr}/chat"), stream).unwrap();
+    chat.send(Message::text(name)).unwrap();
+    chat
+}
+
+#[test]
+fn a_websocket_chat_where_a_client_that_never_reads_stalls_no_one() {
+    within(|| {
+        let addr = start(websocket::serve_chat);
+        let mut alice = join_chat(addr, "alice", None);
+        let mut bob = join_chat(addr, "bob", None);
+        let mut carol = join_chat(addr, "carol", Some(4096)); // never reads, till the end
+        let said = |i: usize| format!("{i} {}", "-".repeat(8000));
+        for i in 0..1000 {
+            alice.send(Message::text(said(i))).unwrap();
+            assert_eq!(
+                bob.read().unwrap(),
+                Message::text(format!("alice: {}", said(i)))
+            );
+        }
+        bob.send(Message::text("bye")).unwrap();
+        assert_eq!(alice.read().unwrap(), Message::text("bob: bye"));
+        // Carol's tasklet parked on her full socket, and her inbox kept
+        // only the newest: she hears the start, a gap, and the end.
+        let mut heard = Vec::new();
+        while heard.last().is_none_or(|last| last != "bob: bye") {
+            heard.push(carol.read().unwrap().into_text().unwrap().to_string());
+        }
+        assert_eq!(heard[0], format!("alice: {}", said(0)));
+        assert!(
+            heard.len() < 1001,
+            "carol heard all {} messages",
+            heard.len()
+        );
+    });
+}
+
 #[test]
 fn json_requests_on_a_connection_that_stays_open() {
     within(|| {
