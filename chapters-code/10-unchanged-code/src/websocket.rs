@@ -52,9 +52,8 @@ fn echo(stream: TcpStream) -> Result<(), Error> {
 // ANCHOR_END: echo
 
 /// Who said something in a chat room, and what.
-type Said = (u64, Rc<str>);
+pub type Said = (u64, Rc<str>);
 
-// ANCHOR: chat
 /// Serves a WebSocket chat room on `listener`, forever: a client's first
 /// text message is its name, and each later one goes to everyone else as
 /// `name: text`. One tasklet owns each client's socket.
@@ -70,10 +69,11 @@ pub fn serve_chat(listener: TcpListener) {
     }
 }
 
+// ANCHOR: chat
 /// A client's tasklet: it sends what the others said, reads what the
 /// client says, and parks until either happens.
 fn member(id: u64, stream: &TcpStream, room: &Rc<Broadcast<Said>>) -> Result<(), Error> {
-    let mut socket = handshake(stream)?;
+    let mut socket = accept_owned(stream)?;
     let heard = room.subscribe();
     let mut name = None;
     loop {
@@ -102,7 +102,7 @@ fn member(id: u64, stream: &TcpStream, room: &Rc<Broadcast<Said>>) -> Result<(),
 /// A socket as its owner's WebSocket sees it: a read never parks (it says
 /// `WouldBlock`, from which tungstenite resumes), so that the owner can
 /// wait on the socket and the room at once; a write parks as usual.
-struct Owned<'a>(&'a TcpStream);
+pub struct Owned<'a>(&'a TcpStream);
 
 impl Read for Owned<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
@@ -121,8 +121,13 @@ impl Write for Owned<'_> {
 }
 // ANCHOR_END: owned
 
-/// The server's side of the handshake, on a socket whose reads never park.
-fn handshake(stream: &TcpStream) -> Result<WebSocket<Owned<'_>>, Error> {
+/// The server's side of the handshake, for a tasklet that will own the
+/// socket: its WebSocket reads never park (see [`Owned`]).
+///
+/// # Errors
+///
+/// The handshake failed, or the connection did.
+pub fn accept_owned(stream: &TcpStream) -> Result<WebSocket<Owned<'_>>, Error> {
     let mut handshake = tungstenite::accept(Owned(stream));
     loop {
         match handshake {
