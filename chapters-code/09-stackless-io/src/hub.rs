@@ -295,14 +295,15 @@ impl Hub {
         self.wait_with(key, direction, None, also)
     }
 
-    // ANCHOR: wait
     /// Parks the current tasklet until `key`'s source is ready in
     /// `direction`, or `deadline` passes.
     fn wait(&self, key: Key, direction: Direction, deadline: Option<Duration>) -> io::Result<()> {
         self.wait_with(key, direction, deadline, |_| {})
     }
 
-    /// [`wait`](Hub::wait), with the unparker also handed to `also`.
+    // ANCHOR: wait
+    /// [`wait`](Hub::wait), with the unparker also handed to `also`: for
+    /// a tasklet that waits on the socket and another source at once.
     fn wait_with(
         &self,
         key: Key,

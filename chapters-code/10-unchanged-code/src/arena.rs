@@ -166,10 +166,7 @@ impl Arena {
         };
         let (mut due, mut held) = (now(), 0);
         loop {
-            while self.settings.wait_for_viewer && self.viewers() == 0 {
-                sleep(self.settings.frame)?;
-                due = now();
-            }
+            self.wait_for_viewer(&mut due)?;
             for command in self.commands.take() {
                 match command {
                     Command::Key(key) => press(key, &mut bout, &mut controls, &mut speed),
@@ -198,6 +195,16 @@ impl Arena {
         }
     }
     // ANCHOR_END: play
+
+    /// In test mode, sleeps until someone watches; the frames are due
+    /// from then on.
+    fn wait_for_viewer(&self, due: &mut Duration) -> Result<(), Error> {
+        while self.settings.wait_for_viewer && self.viewers() == 0 {
+            sleep(self.settings.frame)?;
+            *due = now();
+        }
+        Ok(())
+    }
 
     /// Sends a frame to every viewer, unless nothing changed since the
     /// last one.

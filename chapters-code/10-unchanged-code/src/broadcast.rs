@@ -114,7 +114,7 @@ impl<T> Subscription<T> {
     ///
     /// # Errors
     ///
-    /// The scheduler's, from [`park`]: a deadlock in the main tasklet, or
+    /// The scheduler's, from [`park()`]: a deadlock in the main tasklet, or
     /// a tasklet that is unwinding.
     pub fn next(&self) -> Result<Option<T>, Error> {
         loop {
