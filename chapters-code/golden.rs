@@ -6,7 +6,7 @@
 //! (`cargo test --test examples` alone does not, and would run stale ones);
 //! `BLESS=1 cargo test` rewrites the files from the examples' output.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Runs example `name` of the crate under test, with `args`, and checks its
@@ -30,11 +30,17 @@ pub fn check(name: &str, args: &[&str], file: &str) {
     let golden = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("examples/output")
         .join(format!("{file}.txt"));
+    compare(&golden, &actual);
+}
+
+/// Compares `actual` with the golden file `golden`, or, under `BLESS=1`,
+/// writes it there.
+pub fn compare(golden: &Path, actual: &str) {
     if std::env::var_os("BLESS").is_some() {
-        std::fs::write(&golden, &actual).expect("write the golden file");
+        std::fs::write(golden, actual).expect("write the golden file");
         return;
     }
-    let expected = std::fs::read_to_string(&golden).unwrap_or_else(|e| {
+    let expected = std::fs::read_to_string(golden).unwrap_or_else(|e| {
         panic!(
             "cannot read {}: {e}; run `BLESS=1 cargo test` to create it",
             golden.display()
@@ -43,7 +49,7 @@ pub fn check(name: &str, args: &[&str], file: &str) {
     assert_eq!(
         actual,
         expected,
-        "example {name} printed something else than {}; if the change is intended, \
+        "the output differs from {}; if the change is intended, \
          run `BLESS=1 cargo test` and review the diff",
         golden.display()
     );

@@ -6,7 +6,11 @@
 //!
 //! Skipped, with a message, where tmux is missing, unless `CI` is set.
 
-use std::path::{Path, PathBuf};
+#[path = "../../golden.rs"]
+#[allow(dead_code)] // only `compare` is used here
+mod golden;
+
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -118,19 +122,6 @@ fn trimmed(screen: &str) -> String {
         .collect()
 }
 
-/// Compares `text` with a golden file, or rewrites it under `BLESS=1`.
-fn golden(path: &Path, text: &str) {
-    if std::env::var_os("BLESS").is_some() {
-        std::fs::write(path, text).expect("the golden file can be written");
-    }
-    let want = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(
-        want == text,
-        "{} differs (BLESS=1 rewrites it); this run:\n{text}",
-        path.display()
-    );
-}
-
 #[test]
 fn the_view_starts_steps_runs_and_quits_leaving_the_terminal_restored() {
     let Some(tmux) = Tmux::start("keys", &view("--paused-at 500"), (80, 24)) else {
@@ -144,9 +135,9 @@ fn the_view_starts_steps_runs_and_quits_leaving_the_terminal_restored() {
         "the view draws on the alternate screen"
     );
     let output = crate_dir().join("examples/output");
-    golden(&output.join("view.txt"), &trimmed(&paused));
+    golden::compare(&output.join("view.txt"), &trimmed(&paused));
     let html = ansi_to_html::convert(&trimmed(&tmux.screen(true))).expect("the capture converts");
-    golden(
+    golden::compare(
         &output.join("view.html"),
         &format!("<pre class=\"terminal\">{html}</pre>\n"),
     );

@@ -10,9 +10,13 @@
 //!
 //! Skipped, with a message, where Chromium is missing, unless `CI` is set.
 
+#[path = "../../golden.rs"]
+#[allow(dead_code)] // only `compare` is used here
+mod golden;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -228,19 +232,6 @@ impl DevTools {
     }
 }
 
-/// Compares `text` with a golden file, or rewrites it under `BLESS=1`.
-fn golden(path: &Path, text: &str) {
-    if std::env::var_os("BLESS").is_some() {
-        std::fs::write(path, text).expect("the golden file can be written");
-    }
-    let want = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(
-        want == text,
-        "{} differs (BLESS=1 rewrites it); this run:\n{text}",
-        path.display()
-    );
-}
-
 #[test]
 fn the_page_draws_the_battle_from_its_events_in_chromium() {
     let Some((_chromium, port)) = Chromium::start() else {
@@ -273,7 +264,7 @@ fn the_page_draws_the_battle_from_its_events_in_chromium() {
         page.eval("document.getElementById('dropped').textContent"),
         "0"
     );
-    golden(&crate_dir().join("examples/output/browser.txt"), &shown);
+    golden::compare(&crate_dir().join("examples/output/browser.txt"), &shown);
 
     let shot = page.call("Page.captureScreenshot", json!({"format": "png"}));
     let png = base64::engine::general_purpose::STANDARD
