@@ -11,7 +11,7 @@
 //! view applies keys.
 
 use std::cell::RefCell;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -25,13 +25,17 @@ use ch08_live_view::screen::Controls;
 use ch09_stackless_io::net::TcpStream;
 use serde::{Deserialize, Serialize};
 
-use crate::broadcast::{Broadcast, Subscription};
+use crate::broadcast::{Broadcast, Next, Subscription};
 use crate::http::{Reply, Request, Response};
 
 /// The page and its script and style: files in the crate, no build step.
 const PAGE: &str = include_str!("../web/index.html");
 const SCRIPT: &str = include_str!("../web/arena.js");
 const STYLE: &str = include_str!("../web/arena.css");
+
+/// How long a viewer's stream may stay silent (the battle paused, or
+/// over) before a comment is sent, to find viewers that have gone.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// How the arena plays and serves its battles.
 #[derive(Clone, Debug)]
@@ -111,6 +115,9 @@ impl Arena {
         if library.len() < 2 {
             return Err("an arena needs at least two warriors".into());
         }
+        if settings.rounds == 0 {
+            return Err("a battle needs at least one round".into());
+        }
         if let Some((id, _)) = (library.iter().enumerate())
             .find_map(|(i, (id, _))| library[..i].iter().find(|(other, _)| other == id))
         {
@@ -180,7 +187,9 @@ impl Arena {
                 (false, true) => bout.run(controls.speed),
                 (false, false) => bout.go(controls.speed),
             }
-            due += self.settings.frame;
+            // After a stall, the next frame is due a frame from now: no
+            // burst of frames to catch up.
+            due = (due + self.settings.frame).max(now());
             sleep(due.saturating_sub(now()))?;
             let snapshot = bout.look();
             held = if snapshot.survivors.is_some() {
@@ -291,13 +300,13 @@ impl Arena {
         let frames = self.frames.subscribe();
         let latest = self.latest.borrow().clone();
         let _ = stream.set_write_timeout(Some(Duration::from_secs(30)));
-        let _ = self.stream_frames(BufWriter::new(stream), &frames, latest);
+        let _ = self.stream_frames(stream, &frames, latest);
         Reply::Done
     }
 
     fn stream_frames(
         &self,
-        mut out: impl Write,
+        mut out: &TcpStream,
         frames: &Subscription<Rc<str>>,
         mut frame: Option<Rc<str>>,
     ) -> Result<(), Box<dyn std::error::Error>> {
@@ -305,19 +314,25 @@ impl Arena {
         out.write_all(b"Cache-Control: no-store\r\nConnection: close\r\n\r\n")?;
         let mut sent = 0;
         while self.settings.events != Some(sent) {
-            if let Some(frame) = frame {
+            if let Some(frame) = frame.take() {
+                let mut event = Vec::with_capacity(frame.len() + 32);
                 let dropped = frames.dropped();
-                write!(out, "data: {{\"dropped\":{dropped},\"frame\":{frame}}}\n\n")?;
-                out.flush()?;
+                write!(
+                    event,
+                    "data: {{\"dropped\":{dropped},\"frame\":{frame}}}\n\n"
+                )?;
+                out.write_all(&event)?; // one event, one write
                 sent += 1;
             }
-            frame = frames.next()?;
-            if frame.is_none() {
-                break;
+            match frames.next_before(now() + KEEP_ALIVE)? {
+                Next::Item(next) => frame = Some(next),
+                // A comment, which the browser ignores: if the viewer has
+                // gone, writing it says so.
+                Next::TimedOut => out.write_all(b": still here\n\n")?,
+                Next::Closed => break,
             }
         }
-        out.write_all(b"event: end\ndata: {}\n\n")?;
-        Ok(out.flush()?)
+        Ok(out.write_all(b"event: end\ndata: {}\n\n")?)
     }
     // ANCHOR_END: watch
 }

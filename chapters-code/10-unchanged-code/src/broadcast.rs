@@ -12,7 +12,10 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
+use std::time::Duration;
+
 use ch02_scheduler::{Error, Unparker, WaitOn, Wake, park};
+use ch04_lifecycle::time;
 
 /// One subscriber's inbox.
 struct Inbox<T> {
@@ -76,7 +79,9 @@ impl<T> Broadcast<T> {
             dropped: Cell::new(0),
             waiter: RefCell::new(None),
         });
-        self.inboxes.borrow_mut().push(Rc::downgrade(&inbox));
+        let mut inboxes = self.inboxes.borrow_mut();
+        inboxes.retain(|inbox| inbox.strong_count() > 0); // the departed
+        inboxes.push(Rc::downgrade(&inbox));
         Subscription {
             inbox,
             broadcast: Rc::clone(self),
@@ -99,6 +104,17 @@ impl<T> Broadcast<T> {
             }
         }
     }
+}
+
+/// What [`Subscription::next_before`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Next<T> {
+    /// The oldest item in the inbox.
+    Item(T),
+    /// The broadcast is closed and the inbox empty.
+    Closed,
+    /// Nothing came before the deadline.
+    TimedOut,
 }
 
 /// One subscriber's end of a [`Broadcast`].
@@ -136,9 +152,39 @@ impl<T> Subscription<T> {
 
     /// Hands the broadcast `unparker`, for the next send (or the close)
     /// to wake: for a tasklet that waits on this and other sources at
-    /// once, in one `park`.
+    /// once, in one `park`. If the inbox already holds an item, or the
+    /// broadcast is closed, it wakes the tasklet at once: items that
+    /// arrived while it was busy elsewhere are not left waiting.
     pub fn wake_on_send(&self, unparker: Unparker) {
-        *self.inbox.waiter.borrow_mut() = Some(unparker);
+        if !self.inbox.queue.borrow().is_empty() || self.broadcast.closed.get() {
+            unparker.unpark(Wake(0));
+        } else {
+            *self.inbox.waiter.borrow_mut() = Some(unparker);
+        }
+    }
+
+    /// Like [`next`](Subscription::next), but gives up at `deadline` on
+    /// chapter 4's clock.
+    ///
+    /// # Errors
+    ///
+    /// As [`next`](Subscription::next).
+    pub fn next_before(&self, deadline: Duration) -> Result<Next<T>, Error> {
+        loop {
+            if let Some(item) = self.try_next() {
+                return Ok(Next::Item(item));
+            }
+            if self.broadcast.closed.get() {
+                return Ok(Next::Closed);
+            }
+            let woke = park(WaitOn::new("broadcast"), |me| {
+                time::wake_at(deadline, me.clone());
+                self.wake_on_send(me);
+            })?;
+            if woke == time::TIMED_OUT {
+                return Ok(Next::TimedOut);
+            }
+        }
     }
 
     /// How many items this subscriber missed because its inbox was full.

@@ -2,7 +2,7 @@
 //!
 //! Each client has two tasklets: one reads its lines with `std`'s
 //! `BufReader`, one writes what the others said through a `BufWriter`,
-//! flushing when nothing more is queued for it. A room tasklet hands each
+//! flushing when nothing more is queued for it. The reader hands each
 //! line to every other client's writer over a channel.
 
 use std::cell::RefCell;
@@ -20,21 +20,23 @@ type Members = Rc<RefCell<Vec<(u64, Channel<Rc<str>>)>>>;
 /// Serves chat clients on `listener`, forever. A client's first line is
 /// its name; each later line goes to everyone else as `name: line`.
 pub fn serve(listener: TcpListener) {
-    let members: Members = Rc::default();
-    for id in 0.. {
-        let Ok((stream, _)) = listener.accept() else {
-            continue;
-        };
-        let stream = Rc::new(stream);
+    let (members, mut ids): (Members, _) = (Rc::default(), 0..);
+    crate::accept_each(&listener, |stream| {
+        let (stream, id) = (Rc::new(stream), ids.next().expect("endless"));
         let outbox: Channel<Rc<str>> = Channel::new();
         let (to_write, queued) = (Rc::clone(&stream), outbox.clone());
-        spawn(move || write_lines(&to_write, &queued));
+        spawn(move || {
+            write_lines(&to_write, &queued);
+            // Gone: release the senders waiting for it, refuse the rest.
+            queued.close();
+            while queued.receive().is_ok() {}
+        });
         let members = Rc::clone(&members);
         spawn(move || {
             read_lines(id, &stream, outbox.clone(), &members);
             outbox.close(); // the writer ends when its queue is empty
         });
-    }
+    });
 }
 
 /// Reads a client's lines until it hangs up, and tells the others.

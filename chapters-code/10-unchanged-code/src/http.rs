@@ -86,12 +86,18 @@ impl Response {
         Response::new(status, "text/plain; charset=utf-8", body)
     }
 
-    /// Writes the response; `Connection: close` unless `keep_alive`.
+    /// Writes the response, in one `write`; `Connection: close` unless
+    /// `keep_alive`, and no body if it answers a `HEAD` request.
     ///
     /// # Errors
     ///
     /// The connection failed.
-    pub fn write_to(&self, mut out: impl Write, keep_alive: bool) -> io::Result<()> {
+    pub fn write_to(
+        &self,
+        mut out: impl Write,
+        keep_alive: bool,
+        head_only: bool,
+    ) -> io::Result<()> {
         let connection = if keep_alive { "keep-alive" } else { "close" };
         let mut head = format!(
             "HTTP/1.1 {} {}\r\nConnection: {connection}\r\n",
@@ -111,8 +117,11 @@ impl Response {
             head += "\r\n";
         }
         head += "\r\n";
-        out.write_all(head.as_bytes())?;
-        out.write_all(&self.body)?;
+        let mut bytes = head.into_bytes();
+        if !head_only {
+            bytes.extend_from_slice(&self.body);
+        }
+        out.write_all(&bytes)?;
         out.flush()
     }
 }
@@ -276,13 +285,7 @@ fn parse_head(buffer: &[u8], limits: Limits) -> Result<Option<(Request, usize, u
             "chunked request bodies are not supported",
         ));
     }
-    let size = match header("content-length") {
-        None => 0,
-        Some(value) => value
-            .trim()
-            .parse::<usize>()
-            .map_err(|_| Refusal::with(400, format!("Content-Length: {value} is no length")))?,
-    };
+    let size = content_length(head.headers)?;
     if size > limits.body {
         let limit = limits.body;
         let message = format!("the body has {size} bytes; at most {limit} are allowed");
@@ -308,6 +311,28 @@ fn parse_head(buffer: &[u8], limits: Limits) -> Result<Option<(Request, usize, u
     Ok(Some((request, length, size)))
 }
 
+/// The body's length, from the `Content-Length` headers: digits only,
+/// and the same in each if there are several (RFC 9110, section 8.6).
+fn content_length(headers: &[httparse::Header]) -> Result<usize, Refusal> {
+    let mut size = None;
+    for header in headers
+        .iter()
+        .filter(|h| h.name.eq_ignore_ascii_case("content-length"))
+    {
+        let value = String::from_utf8_lossy(header.value);
+        let digits = value.trim();
+        let length = (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| digits.parse::<usize>().ok())
+            .flatten()
+            .ok_or_else(|| Refusal::with(400, format!("Content-Length: {value} is no length")))?;
+        if size.is_some_and(|size| size != length) {
+            return Err(Refusal::with(400, "two Content-Length headers disagree"));
+        }
+        size = Some(length);
+    }
+    Ok(size.unwrap_or(0))
+}
+
 // ANCHOR: serve
 /// Serves `listener`'s connections, forever, a tasklet each: each request
 /// goes to `handler`, with the connection, for a streaming reply.
@@ -316,13 +341,14 @@ where
     H: Fn(&Request, &TcpStream) -> Reply + 'static,
 {
     let handler = Rc::new(handler);
-    for stream in listener.incoming() {
-        let Ok(stream) = stream else { continue };
+    crate::accept_each(listener, |stream| {
         let handler = Rc::clone(&handler);
+        // A response leaves in one write: nothing to wait for (Nagle).
+        let _ = stream.set_nodelay(true);
         spawn(move || {
             let _ = connection(&stream, limits, &*handler);
         });
-    }
+    });
 }
 
 /// One connection: requests and their responses, until one side stops.
@@ -336,10 +362,11 @@ fn connection(
         let request = match requests.read_request() {
             Ok(Some(request)) => request,
             Ok(None) | Err(Refusal::Io(_)) => return Ok(()),
-            Err(Refusal::Refused(response)) => return response.write_to(stream, false),
+            Err(Refusal::Refused(response)) => return refuse(stream, &response),
         };
+        let head_only = request.method == "HEAD";
         match handler(&request, stream) {
-            Reply::Send(response) => response.write_to(stream, request.keep_alive)?,
+            Reply::Send(response) => response.write_to(stream, request.keep_alive, head_only)?,
             Reply::Done => return Ok(()),
         }
         if !request.keep_alive {
@@ -348,3 +375,22 @@ fn connection(
     }
 }
 // ANCHOR_END: serve
+
+/// Sends a refusal and closes the connection gently: after the response,
+/// the server stops sending, and reads (and ignores) what the client is
+/// still sending (64 KiB at most, waiting a second at most for each
+/// piece). Closing with unread bytes would
+/// send a reset, and a client still sending its body could see the reset
+/// instead of the response.
+fn refuse(stream: &TcpStream, response: &Response) -> io::Result<()> {
+    response.write_to(stream, false, false)?;
+    stream.shutdown(std::net::Shutdown::Write)?;
+    stream.set_read_timeout(Some(Duration::from_secs(1)))?;
+    let mut rest = [0; 4096];
+    for _ in 0..16 {
+        if matches!((&*stream).read(&mut rest), Ok(0) | Err(_)) {
+            break;
+        }
+    }
+    Ok(())
+}

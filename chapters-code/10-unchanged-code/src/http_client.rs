@@ -23,14 +23,10 @@ use ureq::unversioned::transport::{
 };
 
 // ANCHOR: agent
-/// A ureq agent whose connections are chapter 9 sockets. Use it on the
-/// thread that made it.
-pub fn agent() -> Agent {
-    Agent::with_parts(
-        Config::default(),
-        TaskletConnector,
-        DefaultResolver::default(),
-    )
+/// A ureq agent, configured by `config` (`Agent::config_builder()`), whose
+/// connections are chapter 9 sockets. Use it on the thread that made it.
+pub fn agent(config: Config) -> Agent {
+    Agent::with_parts(config, TaskletConnector, DefaultResolver::default())
 }
 
 /// Opens chapter 9 sockets for ureq.
@@ -67,16 +63,28 @@ impl Transport for TaskletTransport {
         &mut self.buffers
     }
 
-    /// Writes what ureq put in the output buffer; parks while it waits.
-    fn transmit_output(&mut self, amount: usize, _: NextTimeout) -> Result<(), ureq::Error> {
+    /// Writes what ureq put in the output buffer; parks while it waits,
+    /// until ureq's next timeout.
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        let timeout = timeout.for_write();
+        self.stream
+            .set_write_timeout(timeout.not_zero().map(|t| *t))?;
         let output = &self.buffers.output()[..amount];
-        (&*self.stream).write_all(output)?;
-        Ok(())
+        (&*self.stream)
+            .write_all(output)
+            .map_err(|e| timed_out(e, &timeout))
     }
 
-    /// Reads what has come into the input buffer; parks while it waits.
-    fn await_input(&mut self, _: NextTimeout) -> Result<bool, ureq::Error> {
-        let n = (&*self.stream).read(self.buffers.input_append_buf())?;
+    /// Reads what has come into the input buffer; parks while it waits,
+    /// until ureq's next timeout.
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        let timeout = timeout.for_read();
+        self.stream
+            .set_read_timeout(timeout.not_zero().map(|t| *t))?;
+        let input = self.buffers.input_append_buf();
+        let n = (&*self.stream)
+            .read(input)
+            .map_err(|e| timed_out(e, &timeout))?;
         self.buffers.input_appended(n);
         Ok(n > 0)
     }
@@ -88,3 +96,12 @@ impl Transport for TaskletTransport {
     }
 }
 // ANCHOR_END: transport
+
+/// A socket's `TimedOut` as ureq's timeout, naming which of ureq's
+/// timeouts it was; other errors as they are.
+fn timed_out(error: std::io::Error, timeout: &NextTimeout) -> ureq::Error {
+    match error.kind() {
+        std::io::ErrorKind::TimedOut => ureq::Error::Timeout(timeout.reason),
+        _ => error.into(),
+    }
+}

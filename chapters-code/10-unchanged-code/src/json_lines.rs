@@ -34,11 +34,11 @@ pub enum Reply {
 // ANCHOR: serve
 /// Serves JSON clients on `listener`, forever, a tasklet each.
 pub fn serve(listener: TcpListener) {
-    for stream in listener.incoming().map_while(Result::ok) {
+    crate::accept_each(&listener, |stream| {
         ch02_scheduler::spawn(move || {
             let _ = answer(&stream);
         });
-    }
+    });
 }
 
 /// Answers one connection's requests until it hangs up or sends

@@ -17,7 +17,7 @@ use rustls::{ClientConfig, ClientConnection, ServerConfig, ServerConnection, Str
 /// Serves TLS clients on `listener`, forever, a tasklet each: every line a
 /// client sends comes back to it.
 pub fn serve_echo(listener: TcpListener, config: Arc<ServerConfig>) {
-    for stream in listener.incoming().map_while(Result::ok) {
+    crate::accept_each(&listener, |stream| {
         let config = Arc::clone(&config);
         ch02_scheduler::spawn(move || {
             let Ok(connection) = ServerConnection::new(config) else {
@@ -25,7 +25,7 @@ pub fn serve_echo(listener: TcpListener, config: Arc<ServerConfig>) {
             };
             let _ = echo_lines(StreamOwned::new(connection, stream));
         });
-    }
+    });
 }
 
 /// Echoes lines until the client hangs up.

@@ -23,13 +23,13 @@ use crate::broadcast::Broadcast;
 /// Serves WebSocket clients on `listener`, forever, a tasklet each: every
 /// text or binary message comes back as it was sent.
 pub fn serve_echo(listener: TcpListener) {
-    for stream in listener.incoming().map_while(Result::ok) {
+    crate::accept_each(&listener, |stream| {
         ch02_scheduler::spawn(move || {
             if let Err(e) = echo(stream) {
                 eprintln!("websocket echo: {e}");
             }
         });
-    }
+    });
 }
 
 /// One client: the handshake, then messages until it closes.
@@ -59,14 +59,15 @@ pub type Said = (u64, Rc<str>);
 /// `name: text`. One tasklet owns each client's socket.
 pub fn serve_chat(listener: TcpListener) {
     let room: Rc<Broadcast<Said>> = Broadcast::new(64);
-    for (id, stream) in (0..).zip(listener.incoming().map_while(Result::ok)) {
-        let room = Rc::clone(&room);
+    let mut ids = 0..;
+    crate::accept_each(&listener, |stream| {
+        let (room, id) = (Rc::clone(&room), ids.next().expect("endless"));
         ch02_scheduler::spawn(move || {
             if let Err(e) = member(id, &stream, &room) {
                 eprintln!("websocket chat: {e}");
             }
         });
-    }
+    });
 }
 
 // ANCHOR: chat

@@ -207,7 +207,7 @@ fn an_http_client_with_ureq_over_a_tasklet_transport() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();
         spawn(move || serve_plain_http(listener, "hello from a tasklet"));
-        let agent = ch10_unchanged_code::http_client::agent();
+        let agent = ch10_unchanged_code::http_client::agent(ureq::config::Config::default());
         // Two requests at once, each in a tasklet of its own.
         let bodies: ch03_channels::Channel<String> = ch03_channels::Channel::new();
         for path in ["/a", "/b"] {
@@ -221,5 +221,24 @@ fn an_http_client_with_ureq_over_a_tasklet_transport() {
         }
         let bodies = [bodies.receive().unwrap(), bodies.receive().unwrap()];
         assert_eq!(bodies, ["hello from a tasklet"; 2]);
+    });
+}
+
+#[test]
+fn an_http_request_to_a_server_that_never_answers_times_out() {
+    within(|| {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        // Accepts, and says nothing.
+        spawn(move || {
+            let quiet: Vec<TcpStream> = listener.incoming().map_while(Result::ok).collect();
+            drop(quiet);
+        });
+        let config = ureq::Agent::config_builder()
+            .timeout_global(Some(std::time::Duration::from_millis(200)))
+            .build();
+        let agent = ch10_unchanged_code::http_client::agent(config);
+        let error = agent.get(format!("http://{addr}/")).call().unwrap_err();
+        assert!(matches!(error, ureq::Error::Timeout(_)), "{error}");
     });
 }

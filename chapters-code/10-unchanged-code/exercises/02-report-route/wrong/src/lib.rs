@@ -3,6 +3,7 @@
 use ch07_core_war::battle::{Positions, Rules, Watch, battle};
 use ch07_core_war::flat::Flat;
 use ch07_core_war::redcode::Warrior;
+use ch09_stackless_io::blocking::unblock;
 use ch10_unchanged_code::http::Response;
 use serde_json::json;
 
@@ -45,16 +46,21 @@ fn play(library: &[(String, Warrior)], query: &str) -> Result<String, String> {
     if warriors.len() < 2 {
         return Err("a battle needs two warriors or more".into());
     }
-    let rules = Rules::default();
-    let mut positions = Positions::fixed(4000, rules);
-    let (tallies, reports) = battle(
-        &warriors,
-        &rules,
-        rounds,
-        &mut positions,
-        &mut Flat,
-        Watch::default(),
-    );
+    // A thousand rounds take a while: on a helper thread, they hold up
+    // no other request (chapter 9's `unblock`).
+    let (tallies, reports) = unblock(move || {
+        let rules = Rules::default();
+        let mut positions = Positions::fixed(4000, rules);
+        battle(
+            &warriors,
+            &rules,
+            rounds,
+            &mut positions,
+            &mut Flat,
+            Watch::default(),
+        )
+    })
+    .map_err(|e| format!("the battle could not be played: {e}"))?;
     let rounds: Vec<_> = (reports.iter())
         .map(|r| json!({"round": r.round, "positions": r.positions, "survivors": r.end.survivors}))
         .collect();
