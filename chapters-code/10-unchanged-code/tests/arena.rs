@@ -266,7 +266,8 @@ fn the_controls_pause_and_start_a_new_battle() {
 #[test]
 fn a_viewer_that_never_reads_loses_frames_and_stalls_no_one() {
     within(|| {
-        // 8 MB of frames: more than the sockets' buffers hold.
+        // 8 MB of frames: more than the sockets' buffers hold (Linux's
+        // default tcp_wmem lets a send buffer grow to 4 MB).
         let settings = Settings {
             events: Some(1000),
             frame: Duration::from_millis(1),

@@ -113,7 +113,7 @@ impl Chromium {
         if Command::new("chromium").arg("--version").output().is_err() {
             assert!(
                 std::env::var_os("CI").is_none(),
-                "chromium is missing: `.ci/run` installs it (Debian: apt-get install chromium)"
+                "chromium is missing: `ci/install-tools --linkcheck` installs it (Debian: apt-get install chromium)"
             );
             eprintln!("skipping the browser test: chromium is not installed");
             return None;

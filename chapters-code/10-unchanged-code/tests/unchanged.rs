@@ -88,6 +88,8 @@ fn a_websocket_chat_where_a_client_that_never_reads_stalls_no_one() {
         let mut alice = join_chat(addr, "alice", None);
         let mut bob = join_chat(addr, "bob", None);
         let mut carol = join_chat(addr, "carol", Some(4096)); // never reads, till the end
+        // 8 MB in all: more than Carol's socket buffers hold (Linux's
+        // default tcp_wmem lets a send buffer grow to 4 MB).
         let said = |i: usize| format!("{i} {}", "-".repeat(8000));
         for i in 0..1000 {
             alice.send(Message::text(said(i))).unwrap();
