@@ -217,12 +217,14 @@ impl<'a> Connection<'a> {
 
     /// Reads more bytes into the buffer; how many (0 at the end).
     fn fill(&mut self) -> Result<usize, Refusal> {
-        let mut chunk = [0; 4096];
-        match self.stream.read(&mut chunk) {
-            Ok(n) => {
-                self.buffer.extend_from_slice(&chunk[..n]);
-                Ok(n)
-            }
+        // Straight into the buffer: a 4 KiB array on the tasklet's stack
+        // would keep that page for as long as the connection lives.
+        let old = self.buffer.len();
+        self.buffer.resize(old + 4096, 0);
+        let read = self.stream.read(&mut self.buffer[old..]);
+        self.buffer.truncate(old + *read.as_ref().unwrap_or(&0));
+        match read {
+            Ok(n) => Ok(n),
             Err(e) if e.kind() == io::ErrorKind::TimedOut && !self.buffer.is_empty() => {
                 Err(Refusal::with(408, "the request took too long to arrive"))
             }
@@ -247,6 +249,9 @@ impl<'a> Connection<'a> {
             .body
             .extend_from_slice(&self.buffer[length..length + size]);
         self.buffer.drain(..length + size);
+        if self.buffer.is_empty() {
+            self.buffer = Vec::new(); // nothing kept while the client is quiet
+        }
         Ok(request)
     }
 }
