@@ -118,3 +118,40 @@ fn resuming_from_inside_the_region_is_refused() {
     let message = panic.downcast_ref::<&str>().copied().unwrap_or_default();
     assert!(message.contains("resume it from outside"), "{message}");
 }
+
+/// Recurses `depth` levels, suspends at the bottom, and checks on the way
+/// back up that every level's frame came back as it was.
+fn recurse(suspend: &ch11_shared_stacks::region::Suspend<'_>, depth: u64) -> u64 {
+    let frame = [depth; 8];
+    let below = if depth == 0 {
+        suspend.suspend();
+        0
+    } else {
+        recurse(suspend, depth - 1)
+    };
+    assert!(std::hint::black_box(&frame).iter().all(|&v| v == depth));
+    below + depth
+}
+
+#[test]
+fn a_coroutine_suspended_deep_in_a_recursion_comes_back_whole() {
+    let region = Region::new(256 * 1024).unwrap();
+    let sums = Rc::new(RefCell::new(Vec::new()));
+    let mut coroutines: Vec<_> = [100, 7, 300]
+        .map(|depth| {
+            let sums = Rc::clone(&sums);
+            region.spawn(move |suspend| {
+                let sum = recurse(suspend, depth);
+                sums.borrow_mut().push(sum);
+            })
+        })
+        .into_iter()
+        .collect();
+    for coroutine in &mut coroutines {
+        assert!(!coroutine.resume());
+    }
+    for coroutine in coroutines.iter_mut().rev() {
+        assert!(coroutine.resume());
+    }
+    assert_eq!(*sums.borrow(), [300 * 301 / 2, 7 * 8 / 2, 100 * 101 / 2]);
+}
