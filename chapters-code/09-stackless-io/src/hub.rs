@@ -456,7 +456,11 @@ impl HubHook {
     /// underneath do.
     fn wait_within(&mut self, timeout: Option<Duration>) -> Idle {
         let hub = hub();
-        if hub.poll_events(Some(Duration::ZERO)) {
+        let woke = hub.poll_events(Some(Duration::ZERO));
+        // That look may have taken the waker's ring for a note that came
+        // while the thread ran: deliver it now, or nothing would again.
+        let others = wait_on(&mut self.previous, Some(Duration::ZERO));
+        if woke || others == Idle::Woke {
             return Idle::Woke;
         }
         if hub.stats().parked == 0 {

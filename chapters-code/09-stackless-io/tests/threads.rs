@@ -120,3 +120,40 @@ fn files_and_names_on_helper_threads() {
         );
     });
 }
+
+/// A note from another thread that arrives while this thread is still
+/// running: its ring of the hub's waker is taken by the hub's first look
+/// when the thread goes idle, and the note must be delivered then, before
+/// the hub blocks for a socket. Otherwise the tasklet it wakes never runs.
+#[test]
+fn a_note_that_came_while_the_thread_ran_is_delivered_before_it_blocks() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    within(|| {
+        let (server, client) = pair(); // the hub, with its waker as alarm
+        let rang = Arc::new(AtomicBool::new(false));
+        let remote = Rc::new(RefCell::new(None));
+        let handed = Rc::clone(&remote);
+        spawn(move || {
+            ch02_scheduler::park(ch02_scheduler::WaitOn::new("a note"), |unparker| {
+                *handed.borrow_mut() = Some(ch06_many_cores::RemoteUnparker::new(unparker));
+            })
+            .unwrap();
+            (&client).write_all(b"!").unwrap(); // wakes main
+        });
+        ch02_scheduler::schedule(); // the tasklet parks
+        let remote = remote.borrow_mut().take().expect("the tasklet parked");
+        let done = Arc::clone(&rang);
+        std::thread::spawn(move || {
+            remote.unpark(ch02_scheduler::Wake(0));
+            done.store(true, Ordering::Release);
+        });
+        // Busy until the note is sent: the waker rings while this runs.
+        while !rang.load(Ordering::Acquire) {
+            std::hint::spin_loop();
+        }
+        let mut byte = [0];
+        (&server).read_exact(&mut byte).unwrap();
+        assert_eq!(&byte, b"!");
+    });
+}

@@ -152,6 +152,7 @@ fn measure(viewers: usize, addr: SocketAddr, server: &Child) -> Result<(), Strin
     let frames: Vec<u64> = (all.iter().zip(&before))
         .map(|(seen, was)| seen.frames.get() - was)
         .collect();
+    let later = resident_kib(server);
     let per_viewer = (held.saturating_sub(one)) as f64 * 1024.0 / (viewers - 1) as f64;
     let rate = |f: u64| f as f64 / MEASURE.as_secs_f64();
     let (least, most) = (frames.iter().min().copied(), frames.iter().max().copied());
@@ -163,6 +164,10 @@ fn measure(viewers: usize, addr: SocketAddr, server: &Child) -> Result<(), Strin
         held as f64 / 1024.0
     );
     println!("memory per viewer:          {:.1} kB", per_viewer / 1000.0);
+    println!(
+        "server memory, 5 s later:   {:.1} MiB",
+        later as f64 / 1024.0
+    );
     println!(
         "frames a second per viewer: {:.1} to {:.1} (the battle sends 25)",
         rate(least.unwrap_or(0)),

@@ -10,7 +10,7 @@
 //! as `POST` requests and are applied at the next frame, as chapter 8's
 //! view applies keys.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::io::Write;
 use std::rc::Rc;
 use std::time::Duration;
@@ -25,7 +25,7 @@ use ch08_live_view::screen::Controls;
 use ch09_stackless_io::net::TcpStream;
 use serde::{Deserialize, Serialize};
 
-use crate::broadcast::{Broadcast, Next, Subscription};
+use crate::broadcast::{Broadcast, Subscription};
 use crate::http::{Reply, Request, Response};
 
 /// The page and its script and style: files in the crate, no build step.
@@ -33,9 +33,13 @@ const PAGE: &str = include_str!("../web/index.html");
 const SCRIPT: &str = include_str!("../web/arena.js");
 const STYLE: &str = include_str!("../web/arena.css");
 
-/// How long a viewer's stream may stay silent (the battle paused, or
-/// over) before a comment is sent, to find viewers that have gone.
+/// How long the viewers' streams may stay silent (the battle paused, or
+/// over) before each viewer sends a comment, to find those that have gone.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// The head of a stream of events, in one write.
+const EVENT_STREAM_HEAD: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\
+    Cache-Control: no-store\r\nConnection: close\r\n\r\n";
 
 /// How the arena plays and serves its battles.
 #[derive(Clone, Debug)]
@@ -94,6 +98,8 @@ pub struct Arena {
     commands: RefCell<Vec<Command>>,
     frames: Rc<Broadcast<Rc<str>>>,
     latest: RefCell<Option<Rc<str>>>,
+    /// When the last frame (or empty item) was sent.
+    last_sent: Cell<Duration>,
 }
 
 /// A new battle's warriors, by their ids in `GET /warriors`.
@@ -129,6 +135,7 @@ impl Arena {
             settings,
             commands: RefCell::default(),
             latest: RefCell::default(),
+            last_sent: Cell::new(now()),
         }))
     }
 
@@ -216,13 +223,19 @@ impl Arena {
     }
 
     /// Sends a frame to every viewer, unless nothing changed since the
-    /// last one.
+    /// last one; after [`KEEP_ALIVE`] without a frame, an empty item.
     fn publish(&self, snapshot: &Snapshot, controls: &Controls) {
         let frame: Rc<str> = encode(snapshot, controls).into();
         let mut latest = self.latest.borrow_mut();
         if latest.as_ref() != Some(&frame) {
             self.frames.send(&frame);
             *latest = Some(frame);
+            self.last_sent.set(now());
+        } else if now().saturating_sub(self.last_sent.get()) >= KEEP_ALIVE {
+            // Nothing new for a while: an empty item, which each viewer
+            // writes as a comment; a viewer that has gone fails to.
+            self.frames.send(&Rc::from(""));
+            self.last_sent.set(now());
         }
     }
 
@@ -274,8 +287,15 @@ impl Arena {
             Ok(wanted) => wanted,
             Err(e) => return Response::text(400, format!("expected {{\"warriors\": [ids]}}: {e}")),
         };
-        if !(2..=8).contains(&wanted.warriors.len()) {
+        let (count, rules) = (wanted.warriors.len(), self.settings.rules);
+        if !(2..=8).contains(&count) {
             return Response::text(400, "a battle needs two to eight warriors");
+        }
+        if u64::from(rules.min_distance) * count as u64 > u64::from(rules.size) {
+            let (size, distance) = (rules.size, rules.min_distance);
+            let message =
+                format!("{count} warriors {distance} cells apart do not fit in a core of {size}");
+            return Response::text(400, message);
         }
         let mut chosen = Vec::new();
         for id in &wanted.warriors {
@@ -293,7 +313,6 @@ impl Arena {
         Response::new(202, "text/plain", "")
     }
 
-    // ANCHOR: watch
     /// `GET /events`: the battle as Server-Sent Events, a frame each, the
     /// latest first, until the viewer leaves.
     fn watch(&self, stream: &TcpStream) -> Reply {
@@ -304,32 +323,37 @@ impl Arena {
         Reply::Done
     }
 
+    // ANCHOR: watch
+    /// A viewer: the frames of its subscription, each as an event in one
+    /// write, starting with `frame`, the latest.
     fn stream_frames(
         &self,
         mut out: &TcpStream,
         frames: &Subscription<Rc<str>>,
         mut frame: Option<Rc<str>>,
     ) -> Result<(), Box<dyn std::error::Error>> {
-        out.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n")?;
-        out.write_all(b"Cache-Control: no-store\r\nConnection: close\r\n\r\n")?;
+        out.write_all(EVENT_STREAM_HEAD)?;
         let mut sent = 0;
         while self.settings.events != Some(sent) {
-            if let Some(frame) = frame.take() {
-                let mut event = Vec::with_capacity(frame.len() + 32);
-                let dropped = frames.dropped();
-                write!(
-                    event,
-                    "data: {{\"dropped\":{dropped},\"frame\":{frame}}}\n\n"
-                )?;
-                out.write_all(&event)?; // one event, one write
-                sent += 1;
+            match frame.take() {
+                // A comment, which the browser ignores: writing it finds a
+                // viewer that has gone.
+                Some(frame) if frame.is_empty() => out.write_all(b": still here\n\n")?,
+                Some(frame) => {
+                    let mut event = Vec::with_capacity(frame.len() + 32);
+                    let dropped = frames.dropped();
+                    write!(
+                        event,
+                        "data: {{\"dropped\":{dropped},\"frame\":{frame}}}\n\n"
+                    )?;
+                    out.write_all(&event)?; // one event, one write
+                    sent += 1;
+                }
+                None => {}
             }
-            match frames.next_before(now() + KEEP_ALIVE)? {
-                Next::Item(next) => frame = Some(next),
-                // A comment, which the browser ignores: if the viewer has
-                // gone, writing it says so.
-                Next::TimedOut => out.write_all(b": still here\n\n")?,
-                Next::Closed => break,
+            frame = frames.next()?;
+            if frame.is_none() {
+                break;
             }
         }
         Ok(out.write_all(b"event: end\ndata: {}\n\n")?)

@@ -12,10 +12,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
-use std::time::Duration;
-
 use ch02_scheduler::{Error, Unparker, WaitOn, Wake, park};
-use ch04_lifecycle::time;
 
 /// One subscriber's inbox.
 struct Inbox<T> {
@@ -106,17 +103,6 @@ impl<T> Broadcast<T> {
     }
 }
 
-/// What [`Subscription::next_before`] found.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Next<T> {
-    /// The oldest item in the inbox.
-    Item(T),
-    /// The broadcast is closed and the inbox empty.
-    Closed,
-    /// Nothing came before the deadline.
-    TimedOut,
-}
-
 /// One subscriber's end of a [`Broadcast`].
 pub struct Subscription<T> {
     inbox: Rc<Inbox<T>>,
@@ -160,30 +146,6 @@ impl<T> Subscription<T> {
             unparker.unpark(Wake(0));
         } else {
             *self.inbox.waiter.borrow_mut() = Some(unparker);
-        }
-    }
-
-    /// Like [`next`](Subscription::next), but gives up at `deadline` on
-    /// chapter 4's clock.
-    ///
-    /// # Errors
-    ///
-    /// As [`next`](Subscription::next).
-    pub fn next_before(&self, deadline: Duration) -> Result<Next<T>, Error> {
-        loop {
-            if let Some(item) = self.try_next() {
-                return Ok(Next::Item(item));
-            }
-            if self.broadcast.closed.get() {
-                return Ok(Next::Closed);
-            }
-            let woke = park(WaitOn::new("broadcast"), |me| {
-                time::wake_at(deadline, me.clone());
-                self.wake_on_send(me);
-            })?;
-            if woke == time::TIMED_OUT {
-                return Ok(Next::TimedOut);
-            }
         }
     }
 

@@ -4,15 +4,17 @@
 //! sockets; the loop that reads those bytes is ordinary blocking code on
 //! a chapter 9 `TcpStream`. A connection serves requests one after the
 //! other (keep-alive) until the client closes it, asks to close it, goes
-//! quiet for longer than the read timeout, or sends something this server
-//! refuses: a malformed request (`400`), a head too large (`431`), a body
-//! too large (`413`).
+//! quiet for longer than the read timeout (`408` if it was mid-request),
+//! or sends something this server refuses: a malformed request (`400`), a
+//! head too large (`431`), a body too large (`413`), a body in a transfer
+//! coding (`501`).
 
 use std::io::{self, Read, Write};
 use std::rc::Rc;
 use std::time::Duration;
 
 use ch02_scheduler::spawn;
+use ch04_lifecycle::time::now;
 use ch09_stackless_io::net::{TcpListener, TcpStream};
 
 /// What a connection may send.
@@ -25,7 +27,8 @@ pub struct Limits {
     /// The most bytes a request's body may have.
     pub body: usize,
     /// How long a connection may stay silent, mid-request or between
-    /// requests, before it is closed.
+    /// requests, before it is closed; and how long a response may wait
+    /// for a client that does not read.
     pub idle: Duration,
 }
 
@@ -186,6 +189,7 @@ impl<'a> Connection<'a> {
     /// The read timeout could not be set.
     pub fn new(stream: &'a TcpStream, limits: Limits) -> io::Result<Connection<'a>> {
         stream.set_read_timeout(Some(limits.idle))?;
+        stream.set_write_timeout(Some(limits.idle))?;
         Ok(Connection {
             stream,
             buffer: Vec::new(),
@@ -383,16 +387,17 @@ fn connection(
 
 /// Sends a refusal and closes the connection gently: after the response,
 /// the server stops sending, and reads (and ignores) what the client is
-/// still sending (64 KiB at most, waiting a second at most for each
-/// piece). Closing with unread bytes would
+/// still sending, for a second at most. Closing with unread bytes would
 /// send a reset, and a client still sending its body could see the reset
-/// instead of the response.
+/// instead of the response; one that sends for longer than that second
+/// may see it still.
 fn refuse(stream: &TcpStream, response: &Response) -> io::Result<()> {
     response.write_to(stream, false, false)?;
     stream.shutdown(std::net::Shutdown::Write)?;
-    stream.set_read_timeout(Some(Duration::from_secs(1)))?;
-    let mut rest = [0; 4096];
-    for _ in 0..16 {
+    let deadline = now() + Duration::from_secs(1);
+    let mut rest = vec![0; 64 * 1024];
+    while let Some(left) = deadline.checked_sub(now()).filter(|left| !left.is_zero()) {
+        stream.set_read_timeout(Some(left))?;
         if matches!((&*stream).read(&mut rest), Ok(0) | Err(_)) {
             break;
         }

@@ -41,7 +41,7 @@ impl Connector for TaskletConnector {
         details: &ConnectionDetails,
         _chained: Option<()>,
     ) -> Result<Option<TaskletTransport>, ureq::Error> {
-        let stream = TcpStream::connect(&details.addrs[..])?;
+        let stream = connect(details)?;
         let config = details.config;
         let buffers = LazyBuffers::new(config.input_buffer_size(), config.output_buffer_size());
         let stream = SendWrapper::new(stream);
@@ -49,6 +49,23 @@ impl Connector for TaskletConnector {
     }
 }
 // ANCHOR_END: agent
+
+/// Connects to the first address that answers, within ureq's timeout.
+fn connect(details: &ConnectionDetails) -> Result<TcpStream, ureq::Error> {
+    let timeout = details.timeout.not_zero().map(|t| *t);
+    let mut last = None;
+    for addr in details.addrs.iter() {
+        let connected = match timeout {
+            Some(timeout) => TcpStream::connect_timeout(addr, timeout),
+            None => TcpStream::connect(addr),
+        };
+        match connected {
+            Ok(stream) => return Ok(stream),
+            Err(e) => last = Some(timed_out(e, &details.timeout)),
+        }
+    }
+    Err(last.unwrap_or(ureq::Error::ConnectionFailed))
+}
 
 /// One connection: a chapter 9 socket and ureq's buffers.
 #[derive(Debug)]

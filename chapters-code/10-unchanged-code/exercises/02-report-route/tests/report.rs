@@ -100,6 +100,7 @@ fn a_query_it_cannot_use_gets_400_saying_why() {
         for query in [
             "rounds=3",
             "warriors=imp&rounds=3",
+            "warriors=imp,imp,imp,imp,imp,imp,imp,imp,imp&rounds=3",
             "warriors=imp,nobody&rounds=3",
             "warriors=imp,dwarf",
             "warriors=imp,dwarf&rounds=many",

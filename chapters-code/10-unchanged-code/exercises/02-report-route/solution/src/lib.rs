@@ -8,7 +8,7 @@ use ch10_unchanged_code::http::Response;
 use serde_json::json;
 
 /// Answers `GET /report?{query}`: plays a battle of the warriors of
-/// `library` named in `warriors=` (ids, comma-separated, at least two)
+/// `library` named in `warriors=` (ids, comma-separated, two to eight)
 /// over `rounds=` rounds (1 to 1,000) under the default rules, warrior 2
 /// starting at 4,000 in round 1, and answers `200` with each warrior's
 /// score and each round's positions and survivors, as JSON. A query it
@@ -43,8 +43,8 @@ fn play(library: &[(String, Warrior)], query: &str) -> Result<String, String> {
                 .ok_or(format!("no warrior has the id {id:?}"))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    if warriors.len() < 2 {
-        return Err("a battle needs two warriors or more".into());
+    if !(2..=8).contains(&warriors.len()) {
+        return Err("a battle needs two to eight warriors".into());
     }
     // A thousand rounds take a while: on a helper thread, they hold up
     // no other request (chapter 9's `unblock`).
