@@ -456,11 +456,12 @@ impl HubHook {
     /// underneath do.
     fn wait_within(&mut self, timeout: Option<Duration>) -> Idle {
         let hub = hub();
-        let woke = hub.poll_events(Some(Duration::ZERO));
+        if hub.poll_events(Some(Duration::ZERO)) {
+            return Idle::Woke;
+        }
         // That look may have taken the waker's ring for a note that came
         // while the thread ran: deliver it now, or nothing would again.
-        let others = wait_on(&mut self.previous, Some(Duration::ZERO));
-        if woke || others == Idle::Woke {
+        if wait_on(&mut self.previous, Some(Duration::ZERO)) == Idle::Woke {
             return Idle::Woke;
         }
         if hub.stats().parked == 0 {
