@@ -292,7 +292,7 @@ impl Hub {
         if self.is_ready(key, direction) {
             return Ok(());
         }
-        self.wait_with(key, direction, None, also)
+        self.wait_with(key, direction, None, |me| also(me.clone()))
     }
 
     /// Parks the current tasklet until `key`'s source is ready in
@@ -302,14 +302,15 @@ impl Hub {
     }
 
     // ANCHOR: wait
-    /// [`wait`](Hub::wait), with the unparker also handed to `also`: for
-    /// a tasklet that waits on the socket and another source at once.
+    /// [`wait`](Hub::wait), with the unparker also shown to `also`, which
+    /// clones it for another source: for a tasklet that waits on the
+    /// socket and another source at once (a plain wait clones nothing).
     fn wait_with(
         &self,
         key: Key,
         direction: Direction,
         deadline: Option<Duration>,
-        also: impl FnOnce(Unparker),
+        also: impl FnOnce(&Unparker),
     ) -> io::Result<()> {
         // Unlinks this tasklet however the park ends: woken, timed out,
         // or killed while it waits.
@@ -327,7 +328,7 @@ impl Hub {
             if let Some(deadline) = deadline {
                 time::wake_at(deadline, unparker.clone());
             }
-            also(unparker.clone());
+            also(&unparker);
             let mut state = self.state.borrow_mut();
             state.entries[key.index].waiting[direction as usize].push(unparker);
         })
