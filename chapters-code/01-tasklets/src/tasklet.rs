@@ -9,6 +9,7 @@ use std::cell::Cell;
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use corosensei::stack::Stack;
 use corosensei::{Coroutine, CoroutineResult, Yielder};
 
 use crate::stack::{PooledStack, StackError, StackPool};
@@ -89,13 +90,13 @@ pub fn panic_message(payload: &(dyn Any + Send)) -> &str {
 /// A function running on its own stack, with an identity.
 ///
 /// `I` is what each [`resume`](Tasklet::resume) passes in, `Y` what each
-/// [`suspend`](Yielder::suspend) passes out.
-pub struct Tasklet<I = (), Y = ()> {
+/// [`suspend`](Yielder::suspend) passes out, and `S` the stack it runs on.
+pub struct Tasklet<I = (), Y = (), S: Stack = PooledStack> {
     id: TaskletId,
     name: Option<Box<str>>,
     /// The body runs under `catch_unwind`, so a panic comes back as a value
     /// rather than unwinding into whoever resumed it.
-    coroutine: Coroutine<I, Y, std::thread::Result<()>, PooledStack>,
+    coroutine: Coroutine<I, Y, std::thread::Result<()>, S>,
 }
 
 impl<I: 'static, Y: 'static> Tasklet<I, Y> {
@@ -106,11 +107,13 @@ impl<I: 'static, Y: 'static> Tasklet<I, Y> {
     where
         F: FnOnce(&Yielder<I, Y>, I) + 'static,
     {
-        Ok(Tasklet::with_stack(pool.get()?, f))
+        Ok(Tasklet::with_stack_as(TaskletId::next(), pool.get()?, f))
     }
+}
 
-    /// A new tasklet that will run `f` on `stack`.
-    pub fn with_stack<F>(stack: PooledStack, f: F) -> Tasklet<I, Y>
+impl<I: 'static, Y: 'static, S: Stack + 'static> Tasklet<I, Y, S> {
+    /// A new tasklet with id `id` that will run `f` on `stack`.
+    pub fn with_stack_as<F>(id: TaskletId, stack: S, f: F) -> Tasklet<I, Y, S>
     where
         F: FnOnce(&Yielder<I, Y>, I) + 'static,
     {
@@ -118,7 +121,7 @@ impl<I: 'static, Y: 'static> Tasklet<I, Y> {
             catch_unwind(AssertUnwindSafe(|| f(yielder, input)))
         });
         Tasklet {
-            id: TaskletId::next(),
+            id,
             name: None,
             coroutine,
         }
@@ -126,9 +129,17 @@ impl<I: 'static, Y: 'static> Tasklet<I, Y> {
 }
 // ANCHOR_END: tasklet
 
-impl<I: 'static, Y: 'static> Tasklet<I, Y> {
+impl<I: 'static, Y: 'static, S: Stack + 'static> Tasklet<I, Y, S> {
+    /// A new tasklet that will run `f` on `stack`, with the next id.
+    pub fn with_stack<F>(stack: S, f: F) -> Tasklet<I, Y, S>
+    where
+        F: FnOnce(&Yielder<I, Y>, I) + 'static,
+    {
+        Tasklet::with_stack_as(TaskletId::next(), stack, f)
+    }
+
     /// The same tasklet with a name, used in messages about it.
-    pub fn named(mut self, name: impl Into<String>) -> Tasklet<I, Y> {
+    pub fn named(mut self, name: impl Into<String>) -> Tasklet<I, Y, S> {
         self.name = Some(name.into().into_boxed_str());
         self
     }
@@ -178,12 +189,12 @@ impl<I: 'static, Y: 'static> Tasklet<I, Y> {
     /// The stack of a tasklet whose function has returned or panicked, for
     /// another tasklet to run on; `None` (and the tasklet dropped as usual)
     /// if it has not finished.
-    pub fn into_stack(self) -> Option<PooledStack> {
+    pub fn into_stack(self) -> Option<S> {
         self.coroutine.done().then(|| self.coroutine.into_stack())
     }
 }
 
-impl<I, Y> fmt::Display for Tasklet<I, Y> {
+impl<I, Y, S: Stack> fmt::Display for Tasklet<I, Y, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.name {
             Some(name) => write!(f, "{} ({name})", self.id),
@@ -192,7 +203,7 @@ impl<I, Y> fmt::Display for Tasklet<I, Y> {
     }
 }
 
-impl<I, Y> fmt::Debug for Tasklet<I, Y> {
+impl<I, Y, S: Stack> fmt::Debug for Tasklet<I, Y, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Tasklet")
             .field("id", &self.id)

@@ -31,6 +31,7 @@ pub mod hackysack;
 pub mod idle;
 pub mod park;
 pub mod scheduler;
+pub mod shared;
 mod task_ref;
 pub mod tasklet;
 pub mod trace;
@@ -43,5 +44,6 @@ pub use scheduler::{
     Builder, RunningStack, catch_tasklet_panic, current, main_tasklet, run, run_count,
     run_watchdog, schedule, schedule_remove, set_idle_hook, spawn, thread_part, with_running_stack,
 };
+pub use shared::{Occupant, SharedStack};
 pub use tasklet::{State, Tasklet, TaskletInfo};
 pub use watchdog::{atomic, switch_point};

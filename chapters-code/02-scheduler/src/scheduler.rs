@@ -17,13 +17,16 @@ use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, UnwindSafe, catch_unwind, resume_unwind};
 use std::rc::Rc;
 
-use ch01_tasklets::{MAX_STACK_SIZE, PooledStack, StackError, StackPool, Step, TaskletId, Yielder};
+use ch01_tasklets::{
+    MAX_STACK_SIZE, PooledStack, StackError, StackPool, Step, TaskletId, Yielder,
+};
 use slab::Slab;
 
 use crate::altstack::AltStack;
 use crate::error::{BlockedTasklet, Deadlock, Error, TaskletExit, TaskletPanic};
 use crate::idle::{Idle, IdleHook};
 use crate::park::{WaitOn, Wake};
+use crate::shared::{Shared, SharedStack};
 use crate::task_ref::{Home, TaskRef};
 
 use crate::tasklet::{State, Tasklet, TaskletInfo};
@@ -36,6 +39,22 @@ pub(crate) type Body = ch01_tasklets::Tasklet<bool, Switch>;
 /// What a tasklet suspends through.
 pub(crate) type TaskYielder = Yielder<bool, Switch>;
 
+/// Suspends the running tasklet ([`switch_away`]), having noted where its
+/// stack ends: chapter 11's shared stacks copy out only the bytes in use.
+///
+/// # Safety
+///
+/// As for [`switch_away`].
+#[inline(always)]
+pub(crate) unsafe fn suspend(yielder: *const TaskYielder, switch: Switch) {
+    let running = RUNNING.get();
+    // SAFETY: only a running tasklet suspends, and `RUNNING` is then its
+    // record, which the dispatcher keeps alive while it runs.
+    unsafe { (*running).suspended_at.set(crate::shared::stack_pointer()) };
+    // SAFETY: the caller's promise.
+    unsafe { switch_away(yielder, switch) }
+}
+
 // ANCHOR: resume
 /// Suspends the running tasklet through its yielder, then, once resumed,
 /// carries on or unwinds as the dispatcher says: the resume's value is
@@ -47,7 +66,7 @@ pub(crate) type TaskYielder = Yielder<bool, Switch>;
 /// `yielder` is the running tasklet's yielder: it lives on the tasklet's
 /// stack for as long as its body runs.
 #[inline(always)]
-pub(crate) unsafe fn suspend(yielder: *const TaskYielder, switch: Switch) {
+unsafe fn switch_away(yielder: *const TaskYielder, switch: Switch) {
     // SAFETY: the caller promises `yielder` is the running tasklet's.
     if unsafe { (*yielder).suspend(switch) } {
         unwind();
@@ -96,6 +115,8 @@ pub(crate) struct Task {
     pub(crate) body: UnsafeCell<Option<Body>>,
     /// Set when the body first runs; what `schedule` suspends through.
     pub(crate) yielder: Cell<*const TaskYielder>,
+    /// The stack pointer at its last suspend (chapter 11).
+    pub(crate) suspended_at: Cell<usize>,
     /// A panic payload to unwind with at the next resume ([`Tasklet::raise`]).
     pub(crate) raise: Cell<Option<Box<dyn Any + Send>>>,
     /// Whether `raise` holds a payload, readable without taking it.
@@ -144,6 +165,16 @@ pub(crate) struct StackBounds {
 }
 
 impl StackBounds {
+    /// Where a shared stack lies.
+    fn shared(stack: &dyn SharedStack) -> StackBounds {
+        StackBounds {
+            guard: stack.guard_start(),
+            bottom: stack.usable_bottom(),
+            top: stack.top(),
+            size: stack.top() - stack.usable_bottom(),
+        }
+    }
+
     /// Where `stack`, asked for with `size` bytes, lies.
     #[inline]
     fn of(stack: &PooledStack, size: usize) -> StackBounds {
@@ -165,6 +196,7 @@ impl Task {
             state: Cell::new(State::Dead),
             body: UnsafeCell::new(None),
             yielder: Cell::new(std::ptr::null()),
+            suspended_at: Cell::new(0),
             raise: Cell::new(None),
             raising: Cell::new(false),
             handles: Cell::new(0),
@@ -636,34 +668,74 @@ impl Builder {
             Task::new_in_stack(body, name, bounds)
         })
         .expect("a stack has room for a record above its minimum");
-        with_core(|core| {
-            task.slot.set(core.live.insert(TaskRef::clone(&task)));
-            core.ring.push_back(TaskRef::clone(&task));
-        });
-        Ok(Tasklet::from_task(task))
+        Ok(enqueue(task))
     }
     // ANCHOR_END: spawn
+
+    /// Creates the tasklet as [`spawn`](Builder::spawn) does, to run on
+    /// `stack`, which it takes turns on with other tasklets, rather than on
+    /// a stack of its own (chapter 11): its record goes on the heap, and
+    /// its coroutine is made on its first turn. The stack size asked for
+    /// does not apply.
+    pub fn spawn_on<F>(self, stack: Rc<dyn SharedStack>, f: F) -> Result<Tasklet, Error>
+    where
+        F: FnOnce() + 'static,
+    {
+        can_spawn()?;
+        let mut task = Task::blank(TaskletId::next(), self.name.map(String::into_boxed_str));
+        task.state = Cell::new(State::Scheduled);
+        task.stack = StackBounds::shared(&*stack);
+        task.home = Home::Shared(Box::new(Shared::new(stack)));
+        let task = TaskRef::boxed(task);
+        let me = TaskRef::as_ptr(&task);
+        let Home::Shared(shared) = &task.home else {
+            unreachable!("made just above")
+        };
+        shared.set_start(Box::new(move |yielder, unwinding| {
+            // SAFETY: as in `spawn`: the record is alive while the body runs.
+            unsafe { (*me).yielder.set(yielder) };
+            if unwinding {
+                unwind();
+            }
+            f()
+        }));
+        Ok(enqueue(task))
+    }
 
     /// A stack of the size asked for, from this thread's pool, and that
     /// size.
     #[inline]
     fn stack(&self) -> Result<(PooledStack, usize), Error> {
-        // Make sure this thread's tasklets are killed when it exits; a
-        // thread that is exiting already cannot start new ones.
-        let exiting = || Error::ThreadExiting { call: "spawn" };
-        TEARDOWN.try_with(|_| {}).map_err(|_| exiting())?;
+        can_spawn()?;
         let size = self.stack_size.unwrap_or(ch01_tasklets::DEFAULT_STACK_SIZE);
         if size > MAX_STACK_SIZE {
             return Err(Error::Stack(StackError::TooLarge { requested: size }));
         }
-        let stack = with_core(|core| {
-            if core.exiting {
-                return Err(exiting());
-            }
-            core.stack(size).map_err(Error::Stack)
-        })?;
+        let stack = with_core(|core| core.stack(size).map_err(Error::Stack))?;
         Ok((stack, size))
     }
+}
+
+/// Refuses a spawn on a thread that is exiting; otherwise makes sure this
+/// thread's tasklets are killed when it exits.
+#[inline]
+fn can_spawn() -> Result<(), Error> {
+    let exiting = || Error::ThreadExiting { call: "spawn" };
+    TEARDOWN.try_with(|_| {}).map_err(|_| exiting())?;
+    if with_core(|core| core.exiting) {
+        return Err(exiting());
+    }
+    Ok(())
+}
+
+/// Registers a new tasklet and appends it to the ring.
+#[inline]
+fn enqueue(task: TaskRef) -> Tasklet {
+    with_core(|core| {
+        task.slot.set(core.live.insert(TaskRef::clone(&task)));
+        core.ring.push_back(TaskRef::clone(&task));
+    });
+    Tasklet::from_task(task)
 }
 
 impl Core {
@@ -1191,32 +1263,47 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
         // the ring, so it is not running.
         let (task, body) = unsafe { (&*task, &mut *(*task).body.get()) };
         let Some(body) = body else {
-            // Main's turn, or a dead tasklet left in the ring.
-            set_running(std::ptr::null());
+            // Main's turn, or a tasklet without a body in its record.
             if task.is_main() && until == Until::MainsTurn {
+                set_running(std::ptr::null());
                 return Ok(());
             }
-            no_body(scheduler, task);
+            if let ControlFlow::Break(outcome) = no_body(scheduler, task, &mut hand_off) {
+                return outcome;
+            }
             continue;
         };
         // ANCHOR_END: dispatch
         // ANCHOR: dispatch_resume
         set_running(task);
-        match body.resume(task.raising.get()) {
-            Step::Yielded(Switch::Requeue) => scheduler.core.with(Core::requeue_current),
-            Step::Yielded(Switch::HandOff(partner)) => {
-                scheduler.core.with(Core::requeue_current);
-                hand_off = Some(partner);
-            }
-            // It placed itself before suspending; the registry keeps it.
-            Step::Yielded(Switch::Stay) => drop(scheduler.core.with(Core::take_current)),
-            other => {
-                if let ControlFlow::Break(outcome) = turn_ended(scheduler, task, other) {
-                    return outcome;
-                }
-            }
+        let step = body.resume(task.raising.get());
+        if let ControlFlow::Break(outcome) = switched(scheduler, task, step, &mut hand_off) {
+            return outcome;
         }
     }
+}
+
+/// Puts the tasklet that just had its turn where its word says: at the end
+/// of the ring, or nowhere (it placed itself); with a partner to run next
+/// for a hand-off. A turn that ended otherwise goes to `turn_ended`.
+#[inline(always)]
+fn switched(
+    scheduler: &Scheduler,
+    task: &Task,
+    step: Step<Switch>,
+    hand_off: &mut Option<TaskRef>,
+) -> ControlFlow<Result<(), Interrupt>> {
+    match step {
+        Step::Yielded(Switch::Requeue) => scheduler.core.with(Core::requeue_current),
+        Step::Yielded(Switch::HandOff(partner)) => {
+            scheduler.core.with(Core::requeue_current);
+            *hand_off = Some(partner);
+        }
+        // It placed itself before suspending; the registry keeps it.
+        Step::Yielded(Switch::Stay) => drop(scheduler.core.with(Core::take_current)),
+        other => return turn_ended(scheduler, task, other),
+    }
+    ControlFlow::Continue(())
 }
 // ANCHOR_END: dispatch_resume
 
@@ -1232,14 +1319,29 @@ fn nothing_runnable(until: Until) -> ControlFlow<Result<(), Interrupt>> {
 }
 
 /// A `Task` without a body came off the ring: main, inside `run`, which
-/// skips its turns; or a tasklet that died meanwhile.
-fn no_body(scheduler: &Scheduler, task: &Task) {
+/// skips its turns; a tasklet that died meanwhile; or a tasklet on a shared
+/// stack, whose body is kept apart (chapter 11), which runs its turn here.
+#[cold]
+#[inline(never)]
+fn no_body(
+    scheduler: &Scheduler,
+    task: &Task,
+    hand_off: &mut Option<TaskRef>,
+) -> ControlFlow<Result<(), Interrupt>> {
+    if let Home::Shared(shared) = &task.home {
+        set_running(task);
+        if let Some(step) = shared.resume(task) {
+            return switched(scheduler, task, step, hand_off);
+        }
+    }
+    set_running(std::ptr::null());
     if task.is_main() {
         task.state.set(State::Scheduled);
     } else {
         task.state.set(State::Dead);
         drop(scheduler.core.with(Core::take_current));
     }
+    ControlFlow::Continue(())
 }
 
 /// A turn that ended otherwise than with a switch: the watchdog
@@ -1384,6 +1486,9 @@ fn retire(task: &Task) {
     let body = unsafe { (*task.body.get()).take() };
     // A finished body holds nothing of the tasklet's any more but its stack.
     task.kept_stack.set(body.and_then(Body::into_stack));
+    if let Home::Shared(shared) = &task.home {
+        shared.retire(task);
+    }
     let registered = with_core(|core| {
         if let Some(trace) = &mut core.trace {
             trace.push(crate::trace::Event::Exit(task.id));

@@ -12,6 +12,7 @@ use std::ptr::NonNull;
 use ch01_tasklets::PooledStack;
 
 use crate::scheduler::Task;
+use crate::shared::Shared;
 
 /// Where a record lives, and so how it is freed.
 pub(crate) enum Home {
@@ -21,6 +22,9 @@ pub(crate) enum Home {
     /// body's coroutine owns that stack; once it has finished, the record's
     /// `kept_stack`; once the record is freed, the pool.
     Stack,
+    /// In a `Box`, for a tasklet on a stack it shares with others, whose
+    /// body is kept here (chapter 11).
+    Shared(Box<Shared>),
 }
 
 /// A counted reference to a [`Task`]; the count is the record's `refs`.
@@ -29,7 +33,7 @@ pub(crate) struct TaskRef(NonNull<Task>);
 impl TaskRef {
     /// A record on the heap.
     pub(crate) fn boxed(task: Task) -> TaskRef {
-        debug_assert!(matches!(task.home, Home::Heap));
+        debug_assert!(!matches!(task.home, Home::Stack));
         task.refs.set(1);
         TaskRef(NonNull::from(Box::leak(Box::new(task))))
     }
@@ -60,6 +64,14 @@ impl TaskRef {
         NonNull::new(at).map(TaskRef)
     }
     // ANCHOR_END: in_stack
+
+    /// Another reference to the record `task`.
+    pub(crate) fn to(task: &Task) -> TaskRef {
+        task.refs.set(task.refs.get() + 1);
+        // Every `Task` lives in a record that `TaskRef`s count: `boxed` and
+        // `in_stack` make the only ones, and `release` frees them.
+        TaskRef(NonNull::from(task))
+    }
 
     /// Whether two references are to the same record.
     pub(crate) fn ptr_eq(a: &TaskRef, b: &TaskRef) -> bool {
@@ -139,7 +151,9 @@ fn release(task: NonNull<Task>) {
     // is freed exactly once, as its `home` says.
     unsafe {
         match (*task).home {
-            Home::Heap => drop(Box::from_raw(task)),
+            // A shared stack's body that has not finished is leaked as it
+            // is dropped (`Shared`'s drop), for the same reason.
+            Home::Heap | Home::Shared(_) => drop(Box::from_raw(task)),
             Home::Stack => {
                 // The stack the record lives in: taken out before the record
                 // is dropped, and let go only after, so the record's memory

@@ -9,5 +9,11 @@
 //!
 //! [`region`] is the smallest version: coroutines that take turns on one
 //! [`Region`](region::Region), copied in and out around each resume.
+//! [`shared_region`] is the real one: chapter 2's tasklets, spawned on a
+//! [`SharedRegion`](shared_region::SharedRegion) with
+//! [`Builder::spawn_on`](ch02_scheduler::Builder::spawn_on), mixed with
+//! tasklets that own their stacks under one scheduler.
 
+mod memory;
 pub mod region;
+pub mod shared_region;
