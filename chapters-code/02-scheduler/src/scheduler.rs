@@ -17,9 +17,7 @@ use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, UnwindSafe, catch_unwind, resume_unwind};
 use std::rc::Rc;
 
-use ch01_tasklets::{
-    MAX_STACK_SIZE, PooledStack, StackError, StackPool, Step, TaskletId, Yielder,
-};
+use ch01_tasklets::{MAX_STACK_SIZE, PooledStack, StackError, StackPool, Step, TaskletId, Yielder};
 use slab::Slab;
 
 use crate::altstack::AltStack;
@@ -115,8 +113,6 @@ pub(crate) struct Task {
     pub(crate) body: UnsafeCell<Option<Body>>,
     /// Set when the body first runs; what `schedule` suspends through.
     pub(crate) yielder: Cell<*const TaskYielder>,
-    /// The stack pointer at its last suspend (chapter 11).
-    pub(crate) suspended_at: Cell<usize>,
     /// A panic payload to unwind with at the next resume ([`Tasklet::raise`]).
     pub(crate) raise: Cell<Option<Box<dyn Any + Send>>>,
     /// Whether `raise` holds a payload, readable without taking it.
@@ -150,6 +146,8 @@ pub(crate) struct Task {
     /// The stack of a finished tasklet whose record lives in it, kept until
     /// the record is freed.
     pub(crate) kept_stack: Cell<Option<PooledStack>>,
+    /// The stack pointer at its last suspend (chapter 11).
+    pub(crate) suspended_at: Cell<usize>,
 }
 
 /// Where a tasklet's stack lies: `guard..bottom` is its guard page,
@@ -681,7 +679,8 @@ impl Builder {
     where
         F: FnOnce() + 'static,
     {
-        can_spawn()?;
+        arm_teardown()?;
+        with_core(|core| core.refuse_if_exiting())?;
         let mut task = Task::blank(TaskletId::next(), self.name.map(String::into_boxed_str));
         task.state = Cell::new(State::Scheduled);
         task.stack = StackBounds::shared(&*stack);
@@ -706,26 +705,37 @@ impl Builder {
     /// size.
     #[inline]
     fn stack(&self) -> Result<(PooledStack, usize), Error> {
-        can_spawn()?;
+        arm_teardown()?;
         let size = self.stack_size.unwrap_or(ch01_tasklets::DEFAULT_STACK_SIZE);
         if size > MAX_STACK_SIZE {
             return Err(Error::Stack(StackError::TooLarge { requested: size }));
         }
-        let stack = with_core(|core| core.stack(size).map_err(Error::Stack))?;
+        let stack = with_core(|core| {
+            core.refuse_if_exiting()?;
+            core.stack(size).map_err(Error::Stack)
+        })?;
         Ok((stack, size))
     }
 }
 
-/// Refuses a spawn on a thread that is exiting; otherwise makes sure this
-/// thread's tasklets are killed when it exits.
+/// Makes sure this thread's tasklets are killed when it exits; refuses a
+/// spawn on a thread that is exiting already.
 #[inline]
-fn can_spawn() -> Result<(), Error> {
-    let exiting = || Error::ThreadExiting { call: "spawn" };
-    TEARDOWN.try_with(|_| {}).map_err(|_| exiting())?;
-    if with_core(|core| core.exiting) {
-        return Err(exiting());
+fn arm_teardown() -> Result<(), Error> {
+    TEARDOWN
+        .try_with(|_| {})
+        .map_err(|_| Error::ThreadExiting { call: "spawn" })
+}
+
+impl Core {
+    /// Refuses a spawn while the thread exits.
+    #[inline]
+    fn refuse_if_exiting(&self) -> Result<(), Error> {
+        match self.exiting {
+            true => Err(Error::ThreadExiting { call: "spawn" }),
+            false => Ok(()),
+        }
     }
-    Ok(())
 }
 
 /// Registers a new tasklet and appends it to the ring.
@@ -1262,48 +1272,38 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
         // below; only the dispatcher touches a body, and this one came off
         // the ring, so it is not running.
         let (task, body) = unsafe { (&*task, &mut *(*task).body.get()) };
-        let Some(body) = body else {
+        let step = match body {
+            Some(body) => {
+                set_running(task);
+                body.resume(task.raising.get())
+            }
             // Main's turn, or a tasklet without a body in its record.
-            if task.is_main() && until == Until::MainsTurn {
+            None if task.is_main() && until == Until::MainsTurn => {
                 set_running(std::ptr::null());
                 return Ok(());
             }
-            if let ControlFlow::Break(outcome) = no_body(scheduler, task, &mut hand_off) {
-                return outcome;
-            }
-            continue;
+            None => match no_body(scheduler, task) {
+                Some(step) => step,
+                None => continue,
+            },
         };
         // ANCHOR_END: dispatch
         // ANCHOR: dispatch_resume
-        set_running(task);
-        let step = body.resume(task.raising.get());
-        if let ControlFlow::Break(outcome) = switched(scheduler, task, step, &mut hand_off) {
-            return outcome;
+        match step {
+            Step::Yielded(Switch::Requeue) => scheduler.core.with(Core::requeue_current),
+            Step::Yielded(Switch::HandOff(partner)) => {
+                scheduler.core.with(Core::requeue_current);
+                hand_off = Some(partner);
+            }
+            // It placed itself before suspending; the registry keeps it.
+            Step::Yielded(Switch::Stay) => drop(scheduler.core.with(Core::take_current)),
+            other => {
+                if let ControlFlow::Break(outcome) = turn_ended(scheduler, task, other) {
+                    return outcome;
+                }
+            }
         }
     }
-}
-
-/// Puts the tasklet that just had its turn where its word says: at the end
-/// of the ring, or nowhere (it placed itself); with a partner to run next
-/// for a hand-off. A turn that ended otherwise goes to `turn_ended`.
-#[inline(always)]
-fn switched(
-    scheduler: &Scheduler,
-    task: &Task,
-    step: Step<Switch>,
-    hand_off: &mut Option<TaskRef>,
-) -> ControlFlow<Result<(), Interrupt>> {
-    match step {
-        Step::Yielded(Switch::Requeue) => scheduler.core.with(Core::requeue_current),
-        Step::Yielded(Switch::HandOff(partner)) => {
-            scheduler.core.with(Core::requeue_current);
-            *hand_off = Some(partner);
-        }
-        // It placed itself before suspending; the registry keeps it.
-        Step::Yielded(Switch::Stay) => drop(scheduler.core.with(Core::take_current)),
-        other => return turn_ended(scheduler, task, other),
-    }
-    ControlFlow::Continue(())
 }
 // ANCHOR_END: dispatch_resume
 
@@ -1320,18 +1320,14 @@ fn nothing_runnable(until: Until) -> ControlFlow<Result<(), Interrupt>> {
 
 /// A `Task` without a body came off the ring: main, inside `run`, which
 /// skips its turns; a tasklet that died meanwhile; or a tasklet on a shared
-/// stack, whose body is kept apart (chapter 11), which runs its turn here.
+/// stack, whose body is kept apart (chapter 11): its turn's outcome.
 #[cold]
 #[inline(never)]
-fn no_body(
-    scheduler: &Scheduler,
-    task: &Task,
-    hand_off: &mut Option<TaskRef>,
-) -> ControlFlow<Result<(), Interrupt>> {
+fn no_body(scheduler: &Scheduler, task: &Task) -> Option<Step<Switch>> {
     if let Home::Shared(shared) = &task.home {
         set_running(task);
         if let Some(step) = shared.resume(task) {
-            return switched(scheduler, task, step, hand_off);
+            return Some(step);
         }
     }
     set_running(std::ptr::null());
@@ -1341,7 +1337,7 @@ fn no_body(
         task.state.set(State::Dead);
         drop(scheduler.core.with(Core::take_current));
     }
-    ControlFlow::Continue(())
+    None
 }
 
 /// A turn that ended otherwise than with a switch: the watchdog

@@ -135,7 +135,10 @@ impl Shared {
         // SAFETY: only the dispatcher touches the body, and never while it
         // runs: this is the dispatcher, about to run it.
         let body = unsafe { &mut *self.body.get() };
-        if body.as_ref().is_some_and(|body| body.state() == ch01_tasklets::State::Dead) {
+        if body
+            .as_ref()
+            .is_some_and(|body| body.state() == ch01_tasklets::State::Dead)
+        {
             return None;
         }
         self.stack.swap_in(&Occupant(TaskRef::to(task)));
@@ -213,7 +216,8 @@ pub(crate) fn stack_pointer() -> usize {
 
 /// How far below the stack pointer noted at a suspend the switch itself
 /// writes: corosensei's saved registers, and the frame of its `suspend`
-/// where that is not inlined. Measured once, by [`probe::deepest_write`].
+/// where that is not inlined. Measured once, by a probe coroutine that
+/// suspends over a stack filled with a pattern.
 pub fn switch_depth() -> usize {
     static DEPTH: OnceLock<usize> = OnceLock::new();
     *DEPTH.get_or_init(probe::deepest_write)
@@ -225,8 +229,8 @@ mod probe {
     use std::cell::Cell;
     use std::rc::Rc;
 
-    use ch01_tasklets::{Step, StackPool, Tasklet};
     use ch01_tasklets::Yielder;
+    use ch01_tasklets::{StackPool, Step, Tasklet};
 
     use super::stack_pointer;
     use crate::scheduler::{Switch, TaskYielder};
@@ -256,7 +260,11 @@ mod probe {
             // SAFETY: the memory is mapped and readable, and the probe is
             // suspended: nothing writes it while it is read.
             let area = unsafe { std::slice::from_raw_parts(low as *const u8, top - low) };
-            let lowest = low + area.iter().position(|&b| b != pattern).unwrap_or(area.len());
+            let lowest = low
+                + area
+                    .iter()
+                    .position(|&b| b != pattern)
+                    .unwrap_or(area.len());
             deepest = deepest.max(noted.get().saturating_sub(lowest));
             assert!(matches!(probe.resume(false), Step::Finished));
         }

@@ -94,8 +94,7 @@ impl Memory {
         let low = self.probe_low();
         // SAFETY: the area is mapped and readable, and nothing runs on
         // it while it is read.
-        let area =
-            unsafe { std::slice::from_raw_parts(low as *const u8, self.stack.top() - low) };
+        let area = unsafe { std::slice::from_raw_parts(low as *const u8, self.stack.top() - low) };
         low + area
             .iter()
             .position(|&b| b != pattern)
@@ -108,4 +107,3 @@ impl Memory {
             .max(self.stack.top().saturating_sub(64 * 1024))
     }
 }
-

@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use ch02_scheduler::{Builder, run, schedule, spawn};
+use ch02_scheduler::{Builder, State, run, schedule, spawn};
 use ch11_shared_stacks::shared_region::SharedRegion;
 
 type Log = Rc<RefCell<Vec<String>>>;
@@ -47,4 +47,136 @@ fn tasklets_on_one_region_keep_their_frames_and_interleave_exactly() {
         ]
     );
     assert!(region.swaps() >= 9, "{} swaps", region.swaps());
+}
+
+/// Logs its name when dropped: proof that an unwinding ran a frame's
+/// destructors.
+struct Noisy(&'static str, Log);
+
+impl Drop for Noisy {
+    fn drop(&mut self) {
+        self.1.borrow_mut().push(format!("drop {}", self.0));
+    }
+}
+
+#[test]
+fn a_parked_tasklet_whose_bytes_are_out_is_killed_on_its_own_bytes() {
+    use ch03_channels::Channel;
+    use ch04_lifecycle::Kill;
+
+    let log = Log::default();
+    let region = SharedRegion::new(64 * 1024).unwrap();
+    let channel = Rc::new(Channel::<u32>::new());
+    let victim = {
+        let (log, channel) = (Rc::clone(&log), Rc::clone(&channel));
+        Builder::new()
+            .spawn_on(region.clone(), move || {
+                let _guard = Noisy("victim", Rc::clone(&log));
+                let value = channel.receive();
+                log.borrow_mut().push(format!("victim got {value:?}"));
+            })
+            .unwrap()
+    };
+    // Another tasklet takes the region, so the victim's bytes are out.
+    let other = {
+        let log = Rc::clone(&log);
+        Builder::new()
+            .spawn_on(region.clone(), move || {
+                let _guard = Noisy("other", Rc::clone(&log));
+                schedule();
+                log.borrow_mut().push("other done".into());
+            })
+            .unwrap()
+    };
+    let killer = {
+        let log = Rc::clone(&log);
+        spawn(move || {
+            victim.kill().unwrap();
+            log.borrow_mut()
+                .push(format!("killed: {}", victim.state() == State::Dead));
+        })
+    };
+    run().unwrap();
+    assert_eq!((other.state(), killer.state()), (State::Dead, State::Dead));
+    assert_eq!(
+        *log.borrow(),
+        ["drop victim", "killed: true", "other done", "drop other"]
+    );
+}
+
+#[test]
+fn a_panic_on_a_shared_region_reaches_main_and_the_others_go_on() {
+    let log = Log::default();
+    let region = SharedRegion::new(64 * 1024).unwrap();
+    Builder::new()
+        .name("doomed")
+        .spawn_on(region.clone(), || {
+            schedule();
+            panic!("boom");
+        })
+        .unwrap();
+    Builder::new()
+        .spawn_on(region.clone(), worker("a", &log, 3))
+        .unwrap();
+    let error = ch02_scheduler::catch_tasklet_panic(run).unwrap_err();
+    assert!(error.to_string().contains("doomed"), "{error}");
+    run().unwrap();
+    assert_eq!(*log.borrow(), ["a0:1:1", "a1:1:3", "a2:1:6"]);
+}
+
+/// A ring of tasklets passing a token over channels: tasklets on two
+/// regions and on stacks of their own, with recursion of different depths
+/// before each send, so every swap copies a slice of a different size.
+#[test]
+fn a_mixed_ring_passes_a_token_through_every_kind_of_tasklet() {
+    use ch03_channels::Channel;
+
+    fn deep(depth: u32, channel: &Channel<u64>, token: u64) -> u64 {
+        let pad = std::hint::black_box([depth as u8; 64]);
+        if depth == 0 {
+            channel.send(token).unwrap();
+            return u64::from(pad[0]);
+        }
+        deep(depth - 1, channel, token) + u64::from(pad[1])
+    }
+
+    const TASKLETS: usize = 30;
+    const LAPS: u64 = 50;
+    let regions = [
+        SharedRegion::new(256 * 1024).unwrap(),
+        SharedRegion::new(256 * 1024).unwrap(),
+    ];
+    let channels: Vec<Rc<Channel<u64>>> = (0..TASKLETS).map(|_| Rc::new(Channel::new())).collect();
+    let total = Rc::new(std::cell::Cell::new(0u64));
+    let mut rng = fastrand::Rng::with_seed(11);
+    for i in 0..TASKLETS {
+        let (inbox, outbox) = (
+            Rc::clone(&channels[i]),
+            Rc::clone(&channels[(i + 1) % TASKLETS]),
+        );
+        let depth = rng.u32(0..40);
+        let total = Rc::clone(&total);
+        let body = move || {
+            for _ in 0..LAPS {
+                let token = inbox.receive().unwrap();
+                total.set(total.get() + 1);
+                deep(depth, &outbox, token + 1);
+            }
+        };
+        match i % 3 {
+            0 => drop(spawn(body)),
+            k => drop(
+                Builder::new()
+                    .spawn_on(regions[k - 1].clone(), body)
+                    .unwrap(),
+            ),
+        }
+    }
+    let first = Rc::clone(&channels[0]);
+    spawn(move || first.send(0).unwrap());
+    // The last tasklet's last send finds no receiver: it stays blocked,
+    // and run reports the deadlock once the rest have finished.
+    let _ = run();
+    assert_eq!(total.get(), TASKLETS as u64 * LAPS);
+    assert!(regions.iter().all(|r| r.swaps() > 0));
 }
