@@ -299,15 +299,21 @@ impl Pool {
 /// It implements corosensei's [`Stack`], so a `Coroutine` can run on it.
 pub struct PooledStack {
     base: usize,
+    /// The guard page's first byte, a multiple of the page size; bit 0 set
+    /// marks a loan ([`PooledStack::lend`]), which is not given back on
+    /// drop (a flag of its own would make every tasklet's record larger).
     limit: usize,
     pool: Rc<RefCell<Pool>>,
 }
+
+/// The bit of `limit` that marks a loan.
+const LENT: usize = 1;
 
 impl PooledStack {
     /// The guard page's first byte: a fault at or above it and below
     /// [`PooledStack::usable_bottom`] is a stack overflow.
     pub fn guard_start(&self) -> usize {
-        self.limit
+        self.limit & !LENT
     }
 
     /// One past the highest usable byte: where the stack starts, since it
@@ -318,7 +324,7 @@ impl PooledStack {
 
     /// The lowest usable byte of the stack.
     pub fn usable_bottom(&self) -> usize {
-        self.limit + self.pool.borrow().guard_size
+        self.guard_start() + self.pool.borrow().guard_size
     }
 
     /// Usable bytes: the size of the pool it came from, less what
@@ -344,15 +350,43 @@ impl PooledStack {
     }
 }
 
+impl PooledStack {
+    /// The same stack, lent to a coroutine while its owner keeps it
+    /// (chapter 11: tasklets that take turns on one stack). Dropping the
+    /// loan gives nothing back to the pool.
+    ///
+    /// # Safety
+    ///
+    /// The owner stays alive as long as the loan, and whenever a coroutine
+    /// on the loan runs, is made or unwinds, the bytes on the stack above
+    /// its stack pointer are its own: no other coroutine's frames are
+    /// there. (Each coroutine that takes turns on the stack needs its own
+    /// bytes copied back in first.)
+    pub unsafe fn lend(&self) -> PooledStack {
+        PooledStack {
+            base: self.base,
+            limit: self.limit | LENT,
+            pool: Rc::clone(&self.pool),
+        }
+    }
+}
+
 impl fmt::Debug for PooledStack {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "PooledStack({:#x}..{:#x})", self.limit, self.base)
+        write!(
+            f,
+            "PooledStack({:#x}..{:#x})",
+            self.guard_start(),
+            self.base
+        )
     }
 }
 
 impl Drop for PooledStack {
     fn drop(&mut self) {
-        self.pool.borrow_mut().free.push(self.limit);
+        if self.limit & LENT == 0 {
+            self.pool.borrow_mut().free.push(self.limit);
+        }
     }
 }
 
@@ -363,7 +397,8 @@ impl Drop for PooledStack {
 // `reserve_top` keeps), and both ends are aligned to 64 at least (pages, or
 // `reserve_top`'s rounding), hence to `STACK_ALIGNMENT`. A stack is handed
 // out to one owner at a time: it is on the free list only after its
-// `PooledStack` was dropped.
+// `PooledStack` was dropped. A loan (`lend`) is the one exception, and its
+// caller promised that only one coroutine's frames are on it at a time.
 unsafe impl Stack for PooledStack {
     #[inline]
     fn base(&self) -> StackPointer {
@@ -372,7 +407,7 @@ unsafe impl Stack for PooledStack {
 
     #[inline]
     fn limit(&self) -> StackPointer {
-        StackPointer::new(self.limit).expect("a mapped stack is never at address 0")
+        StackPointer::new(self.guard_start()).expect("a mapped stack is never at address 0")
     }
 }
 

@@ -9,7 +9,6 @@ use std::cell::Cell;
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use corosensei::stack::Stack;
 use corosensei::{Coroutine, CoroutineResult, Yielder};
 
 use crate::stack::{PooledStack, StackError, StackPool};
@@ -90,13 +89,13 @@ pub fn panic_message(payload: &(dyn Any + Send)) -> &str {
 /// A function running on its own stack, with an identity.
 ///
 /// `I` is what each [`resume`](Tasklet::resume) passes in, `Y` what each
-/// [`suspend`](Yielder::suspend) passes out, and `S` the stack it runs on.
-pub struct Tasklet<I = (), Y = (), S: Stack = PooledStack> {
+/// [`suspend`](Yielder::suspend) passes out.
+pub struct Tasklet<I = (), Y = ()> {
     id: TaskletId,
     name: Option<Box<str>>,
     /// The body runs under `catch_unwind`, so a panic comes back as a value
     /// rather than unwinding into whoever resumed it.
-    coroutine: Coroutine<I, Y, std::thread::Result<()>, S>,
+    coroutine: Coroutine<I, Y, std::thread::Result<()>, PooledStack>,
 }
 
 impl<I: 'static, Y: 'static> Tasklet<I, Y> {
@@ -109,11 +108,9 @@ impl<I: 'static, Y: 'static> Tasklet<I, Y> {
     {
         Ok(Tasklet::with_stack_as(TaskletId::next(), pool.get()?, f))
     }
-}
 
-impl<I: 'static, Y: 'static, S: Stack + 'static> Tasklet<I, Y, S> {
     /// A new tasklet with id `id` that will run `f` on `stack`.
-    pub fn with_stack_as<F>(id: TaskletId, stack: S, f: F) -> Tasklet<I, Y, S>
+    pub fn with_stack_as<F>(id: TaskletId, stack: PooledStack, f: F) -> Tasklet<I, Y>
     where
         F: FnOnce(&Yielder<I, Y>, I) + 'static,
     {
@@ -129,9 +126,9 @@ impl<I: 'static, Y: 'static, S: Stack + 'static> Tasklet<I, Y, S> {
 }
 // ANCHOR_END: tasklet
 
-impl<I: 'static, Y: 'static, S: Stack + 'static> Tasklet<I, Y, S> {
+impl<I: 'static, Y: 'static> Tasklet<I, Y> {
     /// A new tasklet that will run `f` on `stack`, with the next id.
-    pub fn with_stack<F>(stack: S, f: F) -> Tasklet<I, Y, S>
+    pub fn with_stack<F>(stack: PooledStack, f: F) -> Tasklet<I, Y>
     where
         F: FnOnce(&Yielder<I, Y>, I) + 'static,
     {
@@ -139,7 +136,7 @@ impl<I: 'static, Y: 'static, S: Stack + 'static> Tasklet<I, Y, S> {
     }
 
     /// The same tasklet with a name, used in messages about it.
-    pub fn named(mut self, name: impl Into<String>) -> Tasklet<I, Y, S> {
+    pub fn named(mut self, name: impl Into<String>) -> Tasklet<I, Y> {
         self.name = Some(name.into().into_boxed_str());
         self
     }
@@ -189,12 +186,12 @@ impl<I: 'static, Y: 'static, S: Stack + 'static> Tasklet<I, Y, S> {
     /// The stack of a tasklet whose function has returned or panicked, for
     /// another tasklet to run on; `None` (and the tasklet dropped as usual)
     /// if it has not finished.
-    pub fn into_stack(self) -> Option<S> {
+    pub fn into_stack(self) -> Option<PooledStack> {
         self.coroutine.done().then(|| self.coroutine.into_stack())
     }
 }
 
-impl<I, Y, S: Stack> fmt::Display for Tasklet<I, Y, S> {
+impl<I, Y> fmt::Display for Tasklet<I, Y> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.name {
             Some(name) => write!(f, "{} ({name})", self.id),
@@ -203,7 +200,7 @@ impl<I, Y, S: Stack> fmt::Display for Tasklet<I, Y, S> {
     }
 }
 
-impl<I, Y, S: Stack> fmt::Debug for Tasklet<I, Y, S> {
+impl<I, Y> fmt::Debug for Tasklet<I, Y> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Tasklet")
             .field("id", &self.id)

@@ -163,16 +163,6 @@ pub(crate) struct StackBounds {
 }
 
 impl StackBounds {
-    /// Where a shared stack lies.
-    fn shared(stack: &dyn SharedStack) -> StackBounds {
-        StackBounds {
-            guard: stack.guard_start(),
-            bottom: stack.usable_bottom(),
-            top: stack.top(),
-            size: stack.top() - stack.usable_bottom(),
-        }
-    }
-
     /// Where `stack`, asked for with `size` bytes, lies.
     #[inline]
     fn of(stack: &PooledStack, size: usize) -> StackBounds {
@@ -683,13 +673,13 @@ impl Builder {
         with_core(|core| core.refuse_if_exiting())?;
         let mut task = Task::blank(TaskletId::next(), self.name.map(String::into_boxed_str));
         task.state = Cell::new(State::Scheduled);
-        task.stack = StackBounds::shared(&*stack);
-        task.home = Home::Shared(Box::new(Shared::new(stack)));
-        let task = TaskRef::boxed(task);
+        let lent = stack.lend();
+        task.stack = StackBounds::of(&lent, lent.size());
+        drop(lent);
+        task.home = Home::Shared;
+        let task = TaskRef::shared(task, Shared::new(stack));
         let me = TaskRef::as_ptr(&task);
-        let Home::Shared(shared) = &task.home else {
-            unreachable!("made just above")
-        };
+        let shared = TaskRef::shared_part(&task).expect("made just above");
         shared.set_start(Box::new(move |yielder, unwinding| {
             // SAFETY: as in `spawn`: the record is alive while the body runs.
             unsafe { (*me).yielder.set(yielder) };
@@ -698,6 +688,8 @@ impl Builder {
             }
             f()
         }));
+        // From now on, every resume on this thread passes through `attend`.
+        attention_now();
         Ok(enqueue(task))
     }
 
@@ -739,7 +731,7 @@ impl Core {
 }
 
 /// Registers a new tasklet and appends it to the ring.
-#[inline]
+#[inline(always)]
 fn enqueue(task: TaskRef) -> Tasklet {
     with_core(|core| {
         task.slot.set(core.live.insert(TaskRef::clone(&task)));
@@ -1272,24 +1264,19 @@ fn dispatch_on(scheduler: &Scheduler, until: Until) -> Result<(), Interrupt> {
         // below; only the dispatcher touches a body, and this one came off
         // the ring, so it is not running.
         let (task, body) = unsafe { (&*task, &mut *(*task).body.get()) };
-        let step = match body {
-            Some(body) => {
-                set_running(task);
-                body.resume(task.raising.get())
-            }
-            // Main's turn, or a tasklet without a body in its record.
-            None if task.is_main() && until == Until::MainsTurn => {
-                set_running(std::ptr::null());
+        let Some(body) = body else {
+            // Main's turn, or a dead tasklet left in the ring.
+            set_running(std::ptr::null());
+            if task.is_main() && until == Until::MainsTurn {
                 return Ok(());
             }
-            None => match no_body(scheduler, task) {
-                Some(step) => step,
-                None => continue,
-            },
+            no_body(scheduler, task);
+            continue;
         };
         // ANCHOR_END: dispatch
         // ANCHOR: dispatch_resume
-        match step {
+        set_running(task);
+        match body.resume(task.raising.get()) {
             Step::Yielded(Switch::Requeue) => scheduler.core.with(Core::requeue_current),
             Step::Yielded(Switch::HandOff(partner)) => {
                 scheduler.core.with(Core::requeue_current);
@@ -1319,25 +1306,14 @@ fn nothing_runnable(until: Until) -> ControlFlow<Result<(), Interrupt>> {
 }
 
 /// A `Task` without a body came off the ring: main, inside `run`, which
-/// skips its turns; a tasklet that died meanwhile; or a tasklet on a shared
-/// stack, whose body is kept apart (chapter 11): its turn's outcome.
-#[cold]
-#[inline(never)]
-fn no_body(scheduler: &Scheduler, task: &Task) -> Option<Step<Switch>> {
-    if let Home::Shared(shared) = &task.home {
-        set_running(task);
-        if let Some(step) = shared.resume(task) {
-            return Some(step);
-        }
-    }
-    set_running(std::ptr::null());
+/// skips its turns; or a tasklet that died meanwhile.
+fn no_body(scheduler: &Scheduler, task: &Task) {
     if task.is_main() {
         task.state.set(State::Scheduled);
     } else {
         task.state.set(State::Dead);
         drop(scheduler.core.with(Core::take_current));
     }
-    None
 }
 
 /// A turn that ended otherwise than with a switch: the watchdog
@@ -1446,7 +1422,7 @@ fn attend(
     // ANCHOR_END: attend
     // ANCHOR: attend_next
     let watched = watchdog::watching();
-    Ok(scheduler.core.with(|core| {
+    let next = scheduler.core.with(|core| {
         let next = core.make_next(hand_off);
         if let (Some(trace), Some(task)) = (&mut core.trace, next) {
             // SAFETY: `core.current` holds the record just made current.
@@ -1461,16 +1437,24 @@ fn attend(
         if watched {
             watchdog::new_turn();
         }
-        if long_ring || watched || core.trace.is_some() {
+        if long_ring || watched || core.trace.is_some() || crate::shared::any_alive() {
             ATTENTION.set(0);
         } else {
             ATTENTION.set(left);
             UNTIL_POLL.set(0);
         }
         next
-    }))
+    });
+    // ANCHOR_END: attend_next
+    // A tasklet on a shared stack: its bytes go back on it first.
+    // SAFETY: `core.current` holds the record just made current.
+    if let Some(task) = next.map(|task| unsafe { &*task })
+        && let Some(shared) = TaskRef::shared_part(task)
+    {
+        shared.swap_in(task);
+    }
+    Ok(next)
 }
-// ANCHOR_END: attend_next
 
 /// A tasklet's body returned: mark it dead, and leave the registry. Its
 /// stack, which its record lives in, stays with the record until nothing
@@ -1480,10 +1464,12 @@ fn retire(task: &Task) {
     task.state.set(State::Dead);
     // SAFETY: the body has finished; nothing runs on it.
     let body = unsafe { (*task.body.get()).take() };
-    // A finished body holds nothing of the tasklet's any more but its stack.
-    task.kept_stack.set(body.and_then(Body::into_stack));
-    if let Home::Shared(shared) = &task.home {
-        shared.retire(task);
+    // A finished body holds nothing of the tasklet's any more but its stack
+    // (on a shared stack, a loan: nothing to keep).
+    let stack = body.and_then(Body::into_stack);
+    match TaskRef::shared_part(task) {
+        Some(shared) => shared.retire(task),
+        None => task.kept_stack.set(stack),
     }
     let registered = with_core(|core| {
         if let Some(trace) = &mut core.trace {

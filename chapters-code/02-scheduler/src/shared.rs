@@ -1,55 +1,50 @@
 //! Tasklets on a stack they share: the scheduler's side of chapter 11.
 //!
-//! A tasklet spawned with [`Builder::spawn_on`](crate::Builder::spawn_on) owns
-//! no stack. It runs on a [`SharedStack`] that other tasklets take turns
-//! on, and the stack keeps each one's bytes elsewhere while another runs.
-//! The dispatcher asks the stack to swap the tasklet's bytes in before each
-//! of its turns, from its own stack, where no tasklet is running. The
-//! tasklet's coroutine is made on its first turn, as corosensei writes a
-//! coroutine's first frame as soon as it makes it.
+//! A tasklet spawned with [`Builder::spawn_on`](crate::Builder::spawn_on)
+//! owns no stack. It runs on a [`SharedStack`] that other tasklets take
+//! turns on, and the stack keeps each one's bytes elsewhere while another
+//! runs. Before each of its turns, the dispatcher's rare path (`attend`,
+//! which every resume takes while such a tasklet lives on the thread) asks
+//! the stack to swap its bytes back in, from the dispatcher's own stack,
+//! where no tasklet runs. Its coroutine is made on its first turn, since
+//! corosensei writes a coroutine's first frame as soon as it makes it.
 //!
-//! Every suspend notes the tasklet's stack pointer in its record (a store
-//! each tasklet makes, the only cost to those that own their stacks), so
-//! that a stack keeps only the bytes in use: [`Occupant::lowest_used`].
+//! Every suspend notes the tasklet's stack pointer in its record, so that
+//! a stack keeps only the bytes in use ([`Occupant::lowest_used`]). That
+//! store is all that tasklets with stacks of their own pay for this.
 
-use std::cell::{Cell, RefCell, RefMut, UnsafeCell};
+use std::cell::{Cell, RefCell, RefMut};
 use std::fmt;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
-use ch01_tasklets::{Step, TaskletId};
-use corosensei::stack::{Stack, StackPointer};
+use ch01_tasklets::{PooledStack, TaskletId};
 
-use crate::scheduler::{Switch, Task, TaskYielder};
+use crate::scheduler::{Body, Task, TaskYielder};
 use crate::task_ref::TaskRef;
 
 /// A stack that tasklets take turns on, rather than each owning one
-/// (chapter 11's `Region`). Spawn a tasklet on it with
+/// (chapter 11's `SharedRegion`). Spawn a tasklet on it with
 /// [`Builder::spawn_on`](crate::Builder::spawn_on).
 ///
 /// # Safety
 ///
 /// The scheduler runs tasklets on this memory, so an implementation
 /// promises that:
-/// - `guard_start..usable_bottom` is an inaccessible guard page, and
-///   `usable_bottom..top` mapped, readable and writable memory of at least
-///   corosensei's `MIN_STACK_SIZE` bytes, both ends aligned to 16; the three
-///   never change, and the memory stays mapped while the value lives;
+/// - [`lend`](SharedStack::lend) returns loans of one and the same stack,
+///   which stays mapped while the value lives;
 /// - after [`swap_in`](SharedStack::swap_in), the bytes from the incoming
-///   tasklet's [`lowest_used`](Occupant::lowest_used) up to `top` are those
-///   it left there at its last suspend, whoever ran on the stack since;
-/// - neither method runs a tasklet or calls the scheduler.
+///   tasklet's [`lowest_used`](Occupant::lowest_used) address up to the
+///   stack's top are those it left there at its last suspend, whoever ran
+///   on the stack since;
+/// - no method runs a tasklet or calls the scheduler.
 pub unsafe trait SharedStack: fmt::Debug {
-    /// The guard page's first byte.
-    fn guard_start(&self) -> usize;
-    /// The lowest usable byte.
-    fn usable_bottom(&self) -> usize;
-    /// One past the highest usable byte.
-    fn top(&self) -> usize;
+    /// The stack, lent to the coroutine of a tasklet on it
+    /// ([`PooledStack::lend`]).
+    fn lend(&self) -> PooledStack;
     /// Makes `incoming`'s bytes the ones on the stack, keeping those of the
     /// tasklet that ran on it last. The dispatcher calls it before each of
-    /// `incoming`'s turns (and before it kills or unwinds it), from its own
-    /// stack.
+    /// `incoming`'s turns (a kill's unwinding included), from its own stack.
     fn swap_in(&self, incoming: &Occupant);
     /// `leaving` has finished: nothing of its bytes needs keeping.
     fn vacate(&self, leaving: &Occupant);
@@ -76,19 +71,15 @@ impl Occupant {
 
     /// Where its stack keeps its bytes while another tasklet's are there.
     pub fn saved(&self) -> RefMut<'_, Vec<u8>> {
-        self.shared().saved.borrow_mut()
+        TaskRef::shared_part(&self.0)
+            .expect("an occupant was spawned on a shared stack")
+            .saved
+            .borrow_mut()
     }
 
     /// Whether `self` and `other` are the same tasklet.
     pub fn is(&self, other: &Occupant) -> bool {
         TaskRef::ptr_eq(&self.0, &other.0)
-    }
-
-    fn shared(&self) -> &Shared {
-        match &self.0.home {
-            crate::task_ref::Home::Shared(shared) => shared,
-            _ => unreachable!("an occupant is spawned on a shared stack"),
-        }
     }
 }
 
@@ -98,12 +89,21 @@ impl fmt::Debug for Occupant {
     }
 }
 
-/// What a tasklet's function becomes on a shared stack: the same as on its
-/// own, run by the coroutine its first turn makes.
+/// A tasklet's function as its body runs it, until its first turn makes
+/// the coroutine.
 pub(crate) type Start = Box<dyn FnOnce(&TaskYielder, bool)>;
 
-/// A tasklet's body on a shared stack.
-type SharedBody = ch01_tasklets::Tasklet<bool, Switch, Lent>;
+thread_local! {
+    /// How many tasklets on shared stacks this thread holds.
+    static ALIVE: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Whether this thread holds a tasklet on a shared stack: then `attend`
+/// sees every resume.
+#[inline]
+pub(crate) fn any_alive() -> bool {
+    ALIVE.get() != 0
+}
 
 /// The part of a record that only a tasklet on a shared stack has.
 pub(crate) struct Shared {
@@ -111,17 +111,15 @@ pub(crate) struct Shared {
     saved: RefCell<Vec<u8>>,
     /// Its function, until its first turn makes the coroutine.
     start: Cell<Option<Start>>,
-    /// The coroutine; only the dispatcher touches it, never while it runs.
-    body: UnsafeCell<Option<SharedBody>>,
 }
 
 impl Shared {
     pub(crate) fn new(stack: Rc<dyn SharedStack>) -> Shared {
+        ALIVE.set(ALIVE.get() + 1);
         Shared {
             stack,
             saved: RefCell::default(),
             start: Cell::new(None),
-            body: UnsafeCell::new(None),
         }
     }
 
@@ -129,70 +127,32 @@ impl Shared {
         self.start.set(Some(start));
     }
 
-    /// Runs `task`'s turn: swaps its bytes in, makes its coroutine on its
-    /// first turn, and resumes it. `None` if it has finished.
-    pub(crate) fn resume(&self, task: &Task) -> Option<Step<Switch>> {
-        // SAFETY: only the dispatcher touches the body, and never while it
-        // runs: this is the dispatcher, about to run it.
-        let body = unsafe { &mut *self.body.get() };
-        if body
-            .as_ref()
-            .is_some_and(|body| body.state() == ch01_tasklets::State::Dead)
-        {
-            return None;
-        }
+    /// Before `task`'s turn: swaps its bytes in, and on its first turn
+    /// makes its coroutine, on a stack that now holds no one else's frames.
+    pub(crate) fn swap_in(&self, task: &Task) {
         self.stack.swap_in(&Occupant(TaskRef::to(task)));
-        let body = match body {
-            Some(body) => body,
-            None => {
-                let start = self.start.take()?;
-                let lent = Lent(Rc::clone(&self.stack));
-                body.insert(SharedBody::with_stack_as(task.id, lent, start))
-            }
-        };
-        Some(body.resume(task.raising.get()))
+        if let Some(start) = self.start.take() {
+            let body = Body::with_stack_as(task.id, self.stack.lend(), start);
+            // SAFETY: only the dispatcher touches a body, and never while it
+            // runs; this tasklet has none yet.
+            unsafe { *task.body.get() = Some(body) };
+        }
     }
 
-    /// `task` has finished: its bytes need no keeping, and its body goes.
+    /// `task` has finished: its bytes need no keeping.
     pub(crate) fn retire(&self, task: &Task) {
         self.stack.vacate(&Occupant(TaskRef::to(task)));
-        // SAFETY: the body has finished; nothing runs on it.
-        drop(unsafe { (*self.body.get()).take() });
         self.saved.take();
     }
 }
 
 impl Drop for Shared {
-    /// A body that has not finished is leaked, never unwound: unwinding
-    /// would run on the shared stack, over another tasklet's bytes.
     fn drop(&mut self) {
-        if let Some(body) = self.body.get_mut().take()
-            && body.state() != ch01_tasklets::State::Dead
-        {
-            std::mem::forget(body);
-        }
+        ALIVE.set(ALIVE.get() - 1);
     }
 }
 
-/// A shared stack, as corosensei sees it.
-struct Lent(Rc<dyn SharedStack>);
-
-// SAFETY: the bounds are those `SharedStack`'s contract promises (mapped,
-// a guard below, aligned, large enough, alive while the `Rc` is held).
-// corosensei takes the stack to be this coroutine's own; it is, whenever
-// the coroutine runs or unwinds, since the dispatcher swaps it in first
-// (`Shared::resume`), and it is never dropped unfinished (`Shared`'s drop).
-unsafe impl Stack for Lent {
-    fn base(&self) -> StackPointer {
-        StackPointer::new(self.0.top()).expect("a mapped stack is never at address 0")
-    }
-
-    fn limit(&self) -> StackPointer {
-        StackPointer::new(self.0.guard_start()).expect("a mapped stack is never at address 0")
-    }
-}
-
-/// The stack pointer where it is read: the marker a suspend leaves.
+/// The stack pointer where it is read: what a suspend notes.
 #[inline(always)]
 pub(crate) fn stack_pointer() -> usize {
     let sp: usize;
@@ -229,11 +189,10 @@ mod probe {
     use std::cell::Cell;
     use std::rc::Rc;
 
-    use ch01_tasklets::Yielder;
-    use ch01_tasklets::{StackPool, Step, Tasklet};
+    use ch01_tasklets::{StackPool, Step, Yielder};
 
     use super::stack_pointer;
-    use crate::scheduler::{Switch, TaskYielder};
+    use crate::scheduler::{Body, Switch, TaskYielder};
 
     /// Suspends a probe coroutine over a stack filled with a pattern, the
     /// way a tasklet suspends, and finds the lowest byte the switch
@@ -251,7 +210,7 @@ mod probe {
             unsafe { std::ptr::write_bytes(low as *mut u8, pattern, top - low) };
             let noted = Rc::new(Cell::new(0));
             let note = Rc::clone(&noted);
-            let mut probe = Tasklet::<bool, Switch>::with_stack(stack, move |yielder, _| {
+            let mut probe = Body::with_stack(stack, move |yielder, _| {
                 note.set(stack_pointer());
                 let suspend: fn(&TaskYielder, Switch) -> bool = Yielder::suspend;
                 std::hint::black_box(suspend)(yielder, Switch::Stay);

@@ -22,9 +22,17 @@ pub(crate) enum Home {
     /// body's coroutine owns that stack; once it has finished, the record's
     /// `kept_stack`; once the record is freed, the pool.
     Stack,
-    /// In a `Box`, for a tasklet on a stack it shares with others, whose
-    /// body is kept here (chapter 11).
-    Shared(Box<Shared>),
+    /// In a `Box` with the [`Shared`] part of a tasklet on a stack it
+    /// shares with others (chapter 11): a [`SharedRecord`].
+    Shared,
+}
+
+/// The record of a tasklet on a shared stack: its `Task` first, so that a
+/// pointer to the one is a pointer to the other.
+#[repr(C)]
+struct SharedRecord {
+    task: Task,
+    shared: Shared,
 }
 
 /// A counted reference to a [`Task`]; the count is the record's `refs`.
@@ -33,7 +41,7 @@ pub(crate) struct TaskRef(NonNull<Task>);
 impl TaskRef {
     /// A record on the heap.
     pub(crate) fn boxed(task: Task) -> TaskRef {
-        debug_assert!(!matches!(task.home, Home::Stack));
+        debug_assert!(matches!(task.home, Home::Heap));
         task.refs.set(1);
         TaskRef(NonNull::from(Box::leak(Box::new(task))))
     }
@@ -64,6 +72,29 @@ impl TaskRef {
         NonNull::new(at).map(TaskRef)
     }
     // ANCHOR_END: in_stack
+
+    /// A record on the heap, with the part only a tasklet on a shared stack
+    /// has; `task`'s `home` must be [`Home::Shared`].
+    pub(crate) fn shared(task: Task, shared: Shared) -> TaskRef {
+        debug_assert!(matches!(task.home, Home::Shared));
+        task.refs.set(1);
+        let record = Box::leak(Box::new(SharedRecord { task, shared }));
+        TaskRef(NonNull::from(&mut record.task))
+    }
+
+    /// The part of `task`'s record that only a tasklet on a shared stack
+    /// has; `None` for the others.
+    pub(crate) fn shared_part(task: &Task) -> Option<&Shared> {
+        match task.home {
+            // SAFETY: a record whose home is `Shared` was made by `shared`:
+            // its `Task` is the first field of a live `SharedRecord`
+            // (`repr(C)`), so the pointer is the record's.
+            Home::Shared => {
+                Some(unsafe { &(*(task as *const Task).cast::<SharedRecord>()).shared })
+            }
+            _ => None,
+        }
+    }
 
     /// Another reference to the record `task`.
     pub(crate) fn to(task: &Task) -> TaskRef {
@@ -151,9 +182,13 @@ fn release(task: NonNull<Task>) {
     // is freed exactly once, as its `home` says.
     unsafe {
         match (*task).home {
-            // A shared stack's body that has not finished is leaked as it
-            // is dropped (`Shared`'s drop), for the same reason.
-            Home::Heap | Home::Shared(_) => drop(Box::from_raw(task)),
+            Home::Heap => drop(Box::from_raw(task)),
+            // A body still there is leaked, as below: unwinding it here
+            // would run over whoever's bytes the shared stack holds.
+            Home::Shared => {
+                std::mem::forget((*(*task).body.get()).take());
+                drop(Box::from_raw(task.cast::<SharedRecord>()));
+            }
             Home::Stack => {
                 // The stack the record lives in: taken out before the record
                 // is dropped, and let go only after, so the record's memory

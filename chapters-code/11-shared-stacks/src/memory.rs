@@ -1,5 +1,6 @@
 //! A region's memory: the stack that coroutines take turns on, and the
-//! copies in and out of it. All the crate's `unsafe` code is here.
+//! copies in and out of it: the crate's `unsafe` code, but for the loan of
+//! a region's stack to the scheduler (`SharedRegion::lend`).
 
 use std::rc::Rc;
 

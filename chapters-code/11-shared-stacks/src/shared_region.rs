@@ -12,7 +12,7 @@ use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::rc::Rc;
 
-use ch01_tasklets::{StackError, StackPool};
+use ch01_tasklets::{PooledStack, StackError, StackPool};
 use ch02_scheduler::{Occupant, SharedStack};
 
 use crate::memory::Memory;
@@ -62,24 +62,18 @@ impl fmt::Debug for SharedRegion {
     }
 }
 
-// SAFETY: the bounds are those of the region's `PooledStack` (a guard page
-// below at least MIN_STACK_SIZE usable bytes, aligned to pages), which
-// lives as long as the region and never changes. `swap_in` copies the
+// SAFETY: every loan is of the region's one `PooledStack`, which lives as
+// long as the region. `swap_in` copies the
 // occupant's bytes from its lowest used address to the top out, then the
 // incoming tasklet's bytes back to the addresses they were copied from; the
 // dispatcher calls it from its own stack, so no tasklet runs on the region
 // meanwhile. Neither method runs a tasklet.
 unsafe impl SharedStack for SharedRegion {
-    fn guard_start(&self) -> usize {
-        self.memory.pooled().guard_start()
-    }
-
-    fn usable_bottom(&self) -> usize {
-        self.memory.pooled().usable_bottom()
-    }
-
-    fn top(&self) -> usize {
-        self.memory.pooled().top()
+    fn lend(&self) -> PooledStack {
+        // SAFETY: the region lives as long as the loan (every tasklet on it
+        // holds it), and the dispatcher swaps a tasklet's bytes in before
+        // it makes, resumes or unwinds its coroutine.
+        unsafe { self.memory.pooled().lend() }
     }
 
     fn swap_in(&self, incoming: &Occupant) {
