@@ -1464,12 +1464,10 @@ fn retire(task: &Task) {
     task.state.set(State::Dead);
     // SAFETY: the body has finished; nothing runs on it.
     let body = unsafe { (*task.body.get()).take() };
-    // A finished body holds nothing of the tasklet's any more but its stack
-    // (on a shared stack, a loan: nothing to keep).
-    let stack = body.and_then(Body::into_stack);
-    match TaskRef::shared_part(task) {
-        Some(shared) => shared.retire(task),
-        None => task.kept_stack.set(stack),
+    // A finished body holds nothing of the tasklet's any more but its stack.
+    task.kept_stack.set(body.and_then(Body::into_stack));
+    if let Home::Shared = task.home {
+        retire_shared(task);
     }
     let registered = with_core(|core| {
         if let Some(trace) = &mut core.trace {
@@ -1479,6 +1477,17 @@ fn retire(task: &Task) {
     });
     // Dropped here, outside the scheduler's borrow.
     drop(registered);
+}
+
+/// `retire` for a tasklet on a shared stack: its stack was a loan, and
+/// nothing of its bytes needs keeping.
+#[cold]
+#[inline(never)]
+fn retire_shared(task: &Task) {
+    drop(task.kept_stack.take());
+    if let Some(shared) = TaskRef::shared_part(task) {
+        shared.retire(task);
+    }
 }
 
 /// Nothing is runnable: let the idle hook wait for a timer, I/O or another
