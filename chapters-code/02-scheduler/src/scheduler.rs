@@ -627,10 +627,31 @@ impl Builder {
         self
     }
 
-    // ANCHOR: spawn
     /// Creates the tasklet and appends it to the run queue (rule 1). It runs
     /// when the scheduler gets to it, not now.
+    ///
+    /// It gets a stack of its own (unless, built with the feature
+    /// `shared-by-default` for chapter 11's tests, the program asked for
+    /// every tasklet that does not ask for a stack size to share stacks).
+    #[inline(always)]
     pub fn spawn<F>(self, f: F) -> Result<Tasklet, Error>
+    where
+        F: FnOnce() + 'static,
+    {
+        #[cfg(feature = "shared-by-default")]
+        if self.stack_size.is_none()
+            && let Some(stack) = crate::shared::default_stack()
+        {
+            return self.spawn_on(stack, f);
+        }
+        self.spawn_own(f)
+    }
+
+    // ANCHOR: spawn
+    /// What `spawn` does: creates the tasklet, on a stack of its own, and
+    /// appends it to the run queue (rule 1). It runs when the scheduler gets
+    /// to it, not now.
+    fn spawn_own<F>(self, f: F) -> Result<Tasklet, Error>
     where
         F: FnOnce() + 'static,
     {

@@ -152,6 +152,37 @@ impl Drop for Shared {
     }
 }
 
+/// What gives each thread its default shared stack, once a program asked
+/// for every tasklet to share stacks.
+#[cfg(feature = "shared-by-default")]
+static DEFAULT: OnceLock<fn() -> Rc<dyn SharedStack>> = OnceLock::new();
+
+#[cfg(feature = "shared-by-default")]
+thread_local! {
+    /// This thread's default shared stack, made on its first spawn.
+    static THREAD_DEFAULT: std::cell::OnceCell<Rc<dyn SharedStack>> =
+        const { std::cell::OnceCell::new() };
+}
+
+/// Runs every tasklet spawned from now on with [`spawn`](crate::spawn) or
+/// [`Builder::spawn`](crate::Builder::spawn), on every thread, on a shared
+/// stack: each thread's first spawn calls `make` for the one its tasklets
+/// will share. Chapter 11's tests run the whole behaviour suite so (the
+/// feature `shared-by-default`, off unless they build the crate, keeps the
+/// test out of everyone else's `spawn`). Only the first call counts.
+#[cfg(feature = "shared-by-default")]
+pub fn share_stacks_by_default(make: fn() -> Rc<dyn SharedStack>) {
+    let _ = DEFAULT.set(make);
+}
+
+/// This thread's default shared stack, if the program asked for one.
+#[cfg(feature = "shared-by-default")]
+#[inline]
+pub(crate) fn default_stack() -> Option<Rc<dyn SharedStack>> {
+    let make = DEFAULT.get()?;
+    Some(THREAD_DEFAULT.with(|stack| Rc::clone(stack.get_or_init(make))))
+}
+
 /// The stack pointer where it is read: what a suspend notes.
 #[inline(always)]
 pub(crate) fn stack_pointer() -> usize {

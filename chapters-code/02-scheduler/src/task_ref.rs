@@ -85,15 +85,14 @@ impl TaskRef {
     /// The part of `task`'s record that only a tasklet on a shared stack
     /// has; `None` for the others.
     pub(crate) fn shared_part(task: &Task) -> Option<&Shared> {
-        match task.home {
-            // SAFETY: a record whose home is `Shared` was made by `shared`:
-            // its `Task` is the first field of a live `SharedRecord`
-            // (`repr(C)`), so the pointer is the record's.
-            Home::Shared => {
-                Some(unsafe { &(*(task as *const Task).cast::<SharedRecord>()).shared })
-            }
-            _ => None,
-        }
+        let Home::Shared = task.home else {
+            return None;
+        };
+        let record = (task as *const Task).cast::<SharedRecord>();
+        // SAFETY: a record whose home is `Shared` was made by `shared`: its
+        // `Task` is the first field of a live `SharedRecord` (`repr(C)`), so
+        // the pointer is the record's, alive as long as `task` is.
+        Some(unsafe { &(*record).shared })
     }
 
     /// Another reference to the record `task`.
