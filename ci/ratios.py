@@ -10,6 +10,7 @@ Run the benchmarks first (by hand; CI only compiles them):
     cargo bench -p ch04-lifecycle --bench lifecycle
     cargo bench -p ch05-boss-worker --bench mandelbrot
     cargo bench -p ch06-many-cores --bench cores
+    cargo bench -p ch11-shared-stacks --bench shared
     python3 ci/ratios.py                  # prints the ratios
     python3 ci/ratios.py --markdown book/measured   # what the book includes
     python3 ci/ratios.py --profiles book/measured   # after ci/measure's profile runs
@@ -304,9 +305,29 @@ def markdown(folder: Path) -> None:
         + footer(["cargo bench -p ch02-scheduler --bench hackysack"]) + "\n")
 
 
+def shared(folder: Path) -> None:
+    """Chapter 11: the switch and ping-pong on stacks of their own and on one
+    shared region, by the bytes each tasklet keeps alive."""
+    rows = []
+    for group, sizes, what in (("shared_switch", (0, 256, 1024, 4096, 16384), "`schedule()`"),
+                               ("shared_ping_pong", (0, 1024), "channel ping-pong round trip")):
+        for size in sizes:
+            own, region = (estimate(CRITERION, f"{group}/{on}/{size}") for on in ("own", "region"))
+            if own is None or region is None:
+                raise SystemExit(f"not measured yet: {group}/*/{size}; run "
+                                 "cargo bench -p ch11-shared-stacks --bench shared")
+            rows.append(f"| {what} | {size:,} | {human(own)} | {human(region)} | {region / own:.1f}× |")
+    (folder / "shared_switch.md").write_text(
+        "| operation | bytes kept alive by each tasklet | own stacks | one shared region "
+        "| region / own |\n| --- | ---: | ---: | ---: | ---: |\n" + "\n".join(rows)
+        + "\n\nEach row's two figures come from the same run.\n\n"
+        + footer(["cargo bench -p ch11-shared-stacks --bench shared"]) + "\n")
+
+
 def main() -> int:
     if len(sys.argv) == 3 and sys.argv[1] == "--markdown":
         markdown(Path(sys.argv[2]))
+        shared(Path(sys.argv[2]))
         return 0
     if len(sys.argv) == 3 and sys.argv[1] == "--profiles":
         profiles(Path(sys.argv[2]))

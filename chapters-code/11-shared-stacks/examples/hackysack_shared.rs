@@ -34,7 +34,7 @@ fn main() -> ExitCode {
     if players <= MOST_OWN {
         outcomes.push(play("own stacks", players, kicks));
     } else {
-        println!("own stacks: not played ({players} players would need their own stacks)");
+        println!("own stacks: not played ({players} stacks of their own would not fit in memory)");
     }
     share_stacks_by_default(|| -> Rc<dyn SharedStack> {
         SharedRegion::new(64 * 1024).expect("a region")
