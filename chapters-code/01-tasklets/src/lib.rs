@@ -34,6 +34,7 @@
 
 pub mod stack;
 pub mod tasklet;
+pub mod valgrind;
 
 pub use corosensei::Yielder;
 pub use stack::{

@@ -56,6 +56,9 @@ impl Memory {
     pub(crate) fn copy_out(&self, low: usize, bytes: &mut Vec<u8>) {
         let low = low.max(self.stack.usable_bottom());
         let len = self.stack.top() - low;
+        // Valgrind takes the bytes just below a suspended coroutine's stack
+        // pointer to be dead; the switch's saved registers are there.
+        ch01_tasklets::valgrind::mark_defined(low, len);
         bytes.clear();
         bytes.reserve_exact(len);
         // SAFETY: `[low, top)` lies in the region's usable, mapped,
@@ -75,6 +78,9 @@ impl Memory {
             start >= self.stack.usable_bottom(),
             "a slice larger than its region"
         );
+        // To Valgrind these addresses are below the last occupant's stack
+        // pointer, dead; they are the incoming coroutine's live stack.
+        ch01_tasklets::valgrind::mark_defined(start, bytes.len());
         // SAFETY: `[start, top)` lies in the region's usable, mapped,
         // writable stack, and no coroutine runs on it now; the bytes
         // written are the ones copied out of the same addresses.
@@ -84,6 +90,7 @@ impl Memory {
     /// Fills the top 64 KiB (or the whole region) with `pattern`.
     pub(crate) fn fill(&self, pattern: u8) {
         let low = self.probe_low();
+        ch01_tasklets::valgrind::mark_defined(low, self.stack.top() - low);
         // SAFETY: as in `copy_in`; no coroutine's bytes are in the
         // region while it is measured.
         unsafe { std::ptr::write_bytes(low as *mut u8, pattern, self.stack.top() - low) }
@@ -93,6 +100,8 @@ impl Memory {
     /// `pattern`.
     pub(crate) fn lowest_changed(&self, pattern: u8) -> usize {
         let low = self.probe_low();
+        // Dead to Valgrind below the probe's stack pointer: only compared.
+        ch01_tasklets::valgrind::mark_defined(low, self.stack.top() - low);
         // SAFETY: the area is mapped and readable, and nothing runs on
         // it while it is read.
         let area = unsafe { std::slice::from_raw_parts(low as *const u8, self.stack.top() - low) };
