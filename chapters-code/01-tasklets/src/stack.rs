@@ -351,6 +351,7 @@ impl PooledStack {
 }
 
 impl PooledStack {
+    // ANCHOR: lend
     /// The same stack, lent to a coroutine while its owner keeps it
     /// (chapter 11: tasklets that take turns on one stack). Dropping the
     /// loan gives nothing back to the pool.
@@ -369,6 +370,7 @@ impl PooledStack {
             pool: Rc::clone(&self.pool),
         }
     }
+    // ANCHOR_END: lend
 }
 
 impl fmt::Debug for PooledStack {

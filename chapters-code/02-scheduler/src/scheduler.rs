@@ -37,6 +37,7 @@ pub(crate) type Body = ch01_tasklets::Tasklet<bool, Switch>;
 /// What a tasklet suspends through.
 pub(crate) type TaskYielder = Yielder<bool, Switch>;
 
+// ANCHOR: note_stack_pointer
 /// Suspends the running tasklet ([`switch_away`]), having noted where its
 /// stack ends: chapter 11's shared stacks copy out only the bytes in use.
 ///
@@ -52,6 +53,7 @@ pub(crate) unsafe fn suspend(yielder: *const TaskYielder, switch: Switch) {
     // SAFETY: the caller's promise.
     unsafe { switch_away(yielder, switch) }
 }
+// ANCHOR_END: note_stack_pointer
 
 // ANCHOR: resume
 /// Suspends the running tasklet through its yielder, then, once resumed,
@@ -1467,6 +1469,7 @@ fn attend(
         next
     });
     // ANCHOR_END: attend_next
+    // ANCHOR: attend_shared
     // A tasklet on a shared stack: its bytes go back on it first.
     // SAFETY: `core.current` holds the record just made current.
     if let Some(task) = next.map(|task| unsafe { &*task })
@@ -1475,6 +1478,7 @@ fn attend(
         shared.swap_in(task);
     }
     Ok(next)
+    // ANCHOR_END: attend_shared
 }
 
 /// A tasklet's body returned: mark it dead, and leave the registry. Its

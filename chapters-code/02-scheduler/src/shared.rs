@@ -23,6 +23,7 @@ use ch01_tasklets::{PooledStack, TaskletId};
 use crate::scheduler::{Body, Task, TaskYielder};
 use crate::task_ref::TaskRef;
 
+// ANCHOR: shared_stack
 /// A stack that tasklets take turns on, rather than each owning one
 /// (chapter 11's `SharedRegion`). Spawn a tasklet on it with
 /// [`Builder::spawn_on`](crate::Builder::spawn_on).
@@ -49,6 +50,7 @@ pub unsafe trait SharedStack: fmt::Debug {
     /// `leaving` has finished: nothing of its bytes needs keeping.
     fn vacate(&self, leaving: &Occupant);
 }
+// ANCHOR_END: shared_stack
 
 /// A tasklet on a shared stack, as its stack sees it.
 #[derive(Clone)]
@@ -60,6 +62,7 @@ impl Occupant {
         self.0.id
     }
 
+    // ANCHOR: lowest_used
     /// The lowest address of the stack that the tasklet's frames used when
     /// it last suspended: its stack pointer then, less what the switch
     /// itself writes below it ([`switch_depth`]). Below it, nothing of the
@@ -68,6 +71,7 @@ impl Occupant {
         let at = self.0.suspended_at.get();
         (at != 0).then(|| at - switch_depth())
     }
+    // ANCHOR_END: lowest_used
 
     /// Where its stack keeps its bytes while another tasklet's are there.
     pub fn saved(&self) -> RefMut<'_, Vec<u8>> {
@@ -127,6 +131,7 @@ impl Shared {
         self.start.set(Some(start));
     }
 
+    // ANCHOR: first_turn
     /// Before `task`'s turn: swaps its bytes in, and on its first turn
     /// makes its coroutine, on a stack that now holds no one else's frames.
     pub(crate) fn swap_in(&self, task: &Task) {
@@ -138,6 +143,7 @@ impl Shared {
             unsafe { *task.body.get() = Some(body) };
         }
     }
+    // ANCHOR_END: first_turn
 
     /// `task` has finished: its bytes need no keeping.
     pub(crate) fn retire(&self, task: &Task) {

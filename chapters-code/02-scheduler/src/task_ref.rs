@@ -27,6 +27,7 @@ pub(crate) enum Home {
     Shared,
 }
 
+// ANCHOR: shared_record
 /// The record of a tasklet on a shared stack: its `Task` first, so that a
 /// pointer to the one is a pointer to the other.
 #[repr(C)]
@@ -34,6 +35,7 @@ struct SharedRecord {
     task: Task,
     shared: Shared,
 }
+// ANCHOR_END: shared_record
 
 /// A counted reference to a [`Task`]; the count is the record's `refs`.
 pub(crate) struct TaskRef(NonNull<Task>);

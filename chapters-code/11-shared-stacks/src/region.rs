@@ -84,6 +84,7 @@ impl Region {
         self.copied.get()
     }
 
+    // ANCHOR: swap_in
     /// Makes `saved` the region's occupant: copies the current occupant's
     /// slice out, and `saved`'s in (if it has one).
     fn swap_in(&self, saved: &Rc<Saved>) {
@@ -101,6 +102,7 @@ impl Region {
         self.copied.set(self.copied.get() + bytes.len() as u64);
         *occupant = Some(Rc::clone(saved));
     }
+    // ANCHOR_END: swap_in
 
     /// How far below the marker in [`Suspend::suspend`] the switch itself
     /// writes: the same for every suspend, since the path from the marker
@@ -129,6 +131,7 @@ pub struct Suspend<'a> {
 }
 
 impl Suspend<'_> {
+    // ANCHOR: suspend
     /// Suspends the coroutine: its caller's `resume` returns. Its stack
     /// pointer is recorded first, so that only the bytes in use are
     /// copied out if another coroutine takes the region.
@@ -139,6 +142,7 @@ impl Suspend<'_> {
         self.saved.low.set(here - self.depth);
         self.yielder.suspend(());
     }
+    // ANCHOR_END: suspend
 }
 
 /// What a coroutine runs, until its first resume creates it.
@@ -162,6 +166,7 @@ impl Copied {
     /// If called from inside a coroutine of the same region (the copy
     /// would overwrite the stack it runs on), or after the coroutine
     /// ended; and with the coroutine's own panic.
+    // ANCHOR: resume
     pub fn resume(&mut self) -> bool {
         let region = Rc::clone(&self.region);
         assert!(
@@ -196,6 +201,7 @@ impl Copied {
             }
         }
     }
+    // ANCHOR_END: resume
 
     /// Bytes this coroutine keeps while it is out of the region.
     pub fn saved_bytes(&self) -> usize {

@@ -76,6 +76,7 @@ unsafe impl SharedStack for SharedRegion {
         unsafe { self.memory.pooled().lend() }
     }
 
+    // ANCHOR: swap_in
     fn swap_in(&self, incoming: &Occupant) {
         let mut occupant = self.occupant.borrow_mut();
         if occupant.as_ref().is_some_and(|o| o.is(incoming)) {
@@ -98,6 +99,7 @@ unsafe impl SharedStack for SharedRegion {
         // The outgoing tasklet's record may go with this reference: last.
         drop(outgoing);
     }
+    // ANCHOR_END: swap_in
 
     fn vacate(&self, leaving: &Occupant) {
         let mut occupant = self.occupant.borrow_mut();

@@ -14,6 +14,7 @@ use ch02_scheduler::SharedStack;
 use ch02_scheduler::shared::share_stacks_by_default;
 use ch11_shared_stacks::shared_region::SharedRegion;
 
+// ANCHOR: every_tasklet
 /// Every thread's tasklets share one region of the default stack size.
 #[ctor::ctor(unsafe)]
 fn every_tasklet_on_a_shared_region() {
@@ -21,6 +22,7 @@ fn every_tasklet_on_a_shared_region() {
         SharedRegion::new(ch01_tasklets::DEFAULT_STACK_SIZE).expect("a region for this thread")
     });
 }
+// ANCHOR_END: every_tasklet
 
 #[path = "../../02-scheduler/tests/reliability.rs"]
 mod ch02_reliability;
