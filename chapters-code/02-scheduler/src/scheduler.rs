@@ -696,7 +696,8 @@ impl Builder {
         with_core(|core| core.refuse_if_exiting())?;
         let mut task = Task::blank(TaskletId::next(), self.name.map(String::into_boxed_str));
         task.state = Cell::new(State::Scheduled);
-        let lent = stack.lend();
+        // SAFETY: the loan is only read for its bounds, and dropped at once.
+        let lent = unsafe { stack.lend() };
         task.stack = StackBounds::of(&lent, lent.size());
         drop(lent);
         task.home = Home::Shared;

@@ -42,7 +42,14 @@ use crate::task_ref::TaskRef;
 pub unsafe trait SharedStack: fmt::Debug {
     /// The stack, lent to the coroutine of a tasklet on it
     /// ([`PooledStack::lend`]).
-    fn lend(&self) -> PooledStack;
+    ///
+    /// # Safety
+    ///
+    /// As for [`PooledStack::lend`]: whenever a coroutine on the loan is
+    /// made, runs or unwinds, the bytes above its stack pointer are its own
+    /// (the dispatcher swaps them in first). A loan in safe hands could make
+    /// a coroutine over another tasklet's frames.
+    unsafe fn lend(&self) -> PooledStack;
     /// Makes `incoming`'s bytes the ones on the stack, keeping those of the
     /// tasklet that ran on it last. The dispatcher calls it before each of
     /// `incoming`'s turns (a kill's unwinding included), from its own stack.
@@ -137,7 +144,11 @@ impl Shared {
     pub(crate) fn swap_in(&self, task: &Task) {
         self.stack.swap_in(&Occupant(TaskRef::to(task)));
         if let Some(start) = self.start.take() {
-            let body = Body::with_stack_as(task.id, self.stack.lend(), start);
+            // SAFETY: the stack was just given this tasklet's bytes (none
+            // yet), and every later turn of the coroutine, or its
+            // unwinding, comes after a swap-in like this one.
+            let lent = unsafe { self.stack.lend() };
+            let body = Body::with_stack_as(task.id, lent, start);
             // SAFETY: only the dispatcher touches a body, and never while it
             // runs; this tasklet has none yet.
             unsafe { *task.body.get() = Some(body) };

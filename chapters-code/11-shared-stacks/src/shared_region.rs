@@ -42,6 +42,14 @@ impl SharedRegion {
         }))
     }
 
+    /// The region's usable stack: a pointer into it, kept by anything but
+    /// the tasklet whose frame it points to, is the unsound pattern this
+    /// chapter warns about.
+    pub fn usable(&self) -> std::ops::Range<usize> {
+        let stack = self.memory.pooled();
+        stack.usable_bottom()..stack.top()
+    }
+
     /// Bytes copied out of and into the region so far.
     pub fn bytes_copied(&self) -> u64 {
         self.copied.get()
@@ -69,10 +77,9 @@ impl fmt::Debug for SharedRegion {
 // dispatcher calls it from its own stack, so no tasklet runs on the region
 // meanwhile. Neither method runs a tasklet.
 unsafe impl SharedStack for SharedRegion {
-    fn lend(&self) -> PooledStack {
+    unsafe fn lend(&self) -> PooledStack {
         // SAFETY: the region lives as long as the loan (every tasklet on it
-        // holds it), and the dispatcher swaps a tasklet's bytes in before
-        // it makes, resumes or unwinds its coroutine.
+        // holds the region), and the caller promised the rest.
         unsafe { self.memory.pooled().lend() }
     }
 

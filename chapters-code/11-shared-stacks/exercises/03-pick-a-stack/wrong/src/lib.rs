@@ -1,0 +1,36 @@
+//! Chapter 11, exercise 3: a stack for each workload (a plausible wrong
+//! solution: it looks only at how deep the stack goes, not at what is
+//! copied at every switch).
+
+use std::rc::Rc;
+
+use ch02_scheduler::{Builder, Error, Tasklet};
+use ch11_shared_stacks::shared_region::SharedRegion;
+
+/// What a tasklet will do with its stack.
+#[derive(Clone, Copy, Debug)]
+pub struct Workload {
+    /// The most stack it will use, in bytes.
+    pub deepest: usize,
+    /// The most bytes it keeps alive on its stack across a switch.
+    pub kept_across_switches: usize,
+}
+
+/// Spawns `f` on `region` when `workload` suits a shared stack (see
+/// README.md), on a stack of its own of `workload.deepest` bytes otherwise.
+///
+/// # Errors
+///
+/// As [`ch02_scheduler::Builder::spawn`].
+pub fn spawn_for(
+    region: &Rc<SharedRegion>,
+    workload: Workload,
+    f: impl FnOnce() + 'static,
+) -> Result<Tasklet, Error> {
+    let size = region.usable().len();
+    if workload.deepest <= size / 4 {
+        Builder::new().spawn_on(Rc::clone(region) as _, f)
+    } else {
+        Builder::new().stack_size(workload.deepest).spawn(f)
+    }
+}
