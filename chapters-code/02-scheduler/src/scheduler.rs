@@ -644,7 +644,9 @@ impl Builder {
         if self.stack_size.is_none()
             && let Some(stack) = crate::shared::default_stack()
         {
-            return self.spawn_on(stack, f);
+            // SAFETY: whoever called `share_stacks_by_default` promised it
+            // for every tasklet of the program.
+            return unsafe { self.spawn_on(stack, f) };
         }
         self.spawn_own(f)
     }
@@ -688,7 +690,17 @@ impl Builder {
     /// a stack of its own (chapter 11): its record goes on the heap, and
     /// its coroutine is made on its first turn. The stack size asked for
     /// does not apply.
-    pub fn spawn_on<F>(self, stack: Rc<dyn SharedStack>, f: F) -> Result<Tasklet, Error>
+    ///
+    /// # Safety
+    ///
+    /// While the tasklet is switched away, another tasklet's frames take
+    /// its stack's addresses. So nothing but the tasklet itself may hold a
+    /// borrow of, or a pointer into, its stack across a switch: not a
+    /// scoped thread (`std::thread::scope`, rayon's or crossbeam's scopes)
+    /// still running with a borrow of one of its locals when it parks,
+    /// and not a raw pointer given away. `'static` on `f` rules out the
+    /// rest.
+    pub unsafe fn spawn_on<F>(self, stack: Rc<dyn SharedStack>, f: F) -> Result<Tasklet, Error>
     where
         F: FnOnce() + 'static,
     {

@@ -187,8 +187,13 @@ thread_local! {
 /// will share. Chapter 11's tests run the whole behaviour suite so (the
 /// feature `shared-by-default`, off unless they build the crate, keeps the
 /// test out of everyone else's `spawn`). Only the first call counts.
+///
+/// # Safety
+///
+/// [`Builder::spawn_on`](crate::Builder::spawn_on)'s promise, for every
+/// tasklet the program spawns from now on.
 #[cfg(feature = "shared-by-default")]
-pub fn share_stacks_by_default(make: fn() -> Rc<dyn SharedStack>) {
+pub unsafe fn share_stacks_by_default(make: fn() -> Rc<dyn SharedStack>) {
     let _ = DEFAULT.set(make);
 }
 

@@ -18,7 +18,9 @@
 //!    swaps it in, since corosensei writes its first frame at once.
 //! 3. Nothing outside a coroutine points into its stack while it is out:
 //!    its body is `'static`, so it borrows nothing from another
-//!    coroutine's stack, and nothing else can borrow from its stack.
+//!    coroutine's stack; that nothing else borrows from its stack across a
+//!    suspend (a scoped thread could) is what [`Region::spawn`]'s caller
+//!    promises.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -70,7 +72,14 @@ impl Region {
     }
 
     /// A coroutine that runs `body` on this region, first when resumed.
-    pub fn spawn(self: &Rc<Self>, body: impl FnOnce(&Suspend<'_>) + 'static) -> Copied {
+    ///
+    /// # Safety
+    ///
+    /// While the coroutine is suspended, another one's frames may take its
+    /// stack's addresses: nothing but the coroutine itself may hold a
+    /// borrow of, or a pointer into, its stack across a suspend (a scoped
+    /// thread borrowing one of its locals, a raw pointer given away).
+    pub unsafe fn spawn(self: &Rc<Self>, body: impl FnOnce(&Suspend<'_>) + 'static) -> Copied {
         Copied {
             region: Rc::clone(self),
             saved: Rc::default(),
@@ -112,7 +121,8 @@ impl Region {
         let mut deepest = 0;
         for pattern in [0xA5, 0x5A] {
             self.memory.fill(pattern);
-            let mut probe = self.spawn(|suspend| suspend.suspend());
+            // SAFETY: the probe borrows nothing and lends nothing.
+            let mut probe = unsafe { self.spawn(|suspend| suspend.suspend()) };
             probe.resume();
             let marker = probe.saved.low.get();
             let lowest = self.memory.lowest_changed(pattern);

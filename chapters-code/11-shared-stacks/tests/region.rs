@@ -14,22 +14,25 @@ fn coroutines_take_turns_and_find_their_stacks_as_they_left_them() {
     let mut coroutines: Vec<_> = (0..3u8)
         .map(|id| {
             let trace = Rc::clone(&trace);
-            region.spawn(move |suspend| {
-                // A local array, and a reference to it: both must survive
-                // being copied out and back in.
-                let local = [id; 1024];
-                let address = &local as *const _ as usize;
-                for round in 0..4 {
-                    trace.borrow_mut().push((id, round));
-                    suspend.suspend();
-                    let here = std::hint::black_box(&local);
-                    assert_eq!(here as *const _ as usize, address, "same addresses");
-                    assert!(
-                        here.iter().all(|&b| b == id),
-                        "coroutine {id} found another's bytes"
-                    );
-                }
-            })
+            // SAFETY: the coroutine lends nothing of its stack.
+            unsafe {
+                region.spawn(move |suspend| {
+                    // A local array, and a reference to it: both must survive
+                    // being copied out and back in.
+                    let local = [id; 1024];
+                    let address = &local as *const _ as usize;
+                    for round in 0..4 {
+                        trace.borrow_mut().push((id, round));
+                        suspend.suspend();
+                        let here = std::hint::black_box(&local);
+                        assert_eq!(here as *const _ as usize, address, "same addresses");
+                        assert!(
+                            here.iter().all(|&b| b == id),
+                            "coroutine {id} found another's bytes"
+                        );
+                    }
+                })
+            }
         })
         .collect();
     let mut ended = [false; 3];
@@ -53,12 +56,16 @@ fn coroutines_take_turns_and_find_their_stacks_as_they_left_them() {
 #[test]
 fn only_the_bytes_in_use_are_kept() {
     let region = Region::new(64 * 1024).unwrap();
-    let mut shallow = region.spawn(|suspend| suspend.suspend());
-    let mut deep = region.spawn(|suspend| {
-        let big = [7u8; 16 * 1024];
-        suspend.suspend();
-        assert!(std::hint::black_box(&big).iter().all(|&b| b == 7));
-    });
+    // SAFETY: the coroutine lends nothing of its stack.
+    let mut shallow = unsafe { region.spawn(|suspend| suspend.suspend()) };
+    // SAFETY: the coroutine lends nothing of its stack.
+    let mut deep = unsafe {
+        region.spawn(|suspend| {
+            let big = [7u8; 16 * 1024];
+            suspend.suspend();
+            assert!(std::hint::black_box(&big).iter().all(|&b| b == 7));
+        })
+    };
     assert!(!shallow.resume());
     assert!(!deep.resume()); // shallow is copied out
     let shallow_kept = shallow.saved_bytes();
@@ -85,17 +92,23 @@ fn a_suspended_coroutine_dropped_is_unwound_on_its_own_bytes() {
     let region = Region::new(64 * 1024).unwrap();
     let seen = Rc::new(Cell::new(None));
     let report = Rc::clone(&seen);
-    let mut first = region.spawn(move |suspend| {
-        let value = Cell::new(42); // on this coroutine's stack
-        let _guard = Guard(&value, report);
-        suspend.suspend();
-        unreachable!("dropped while suspended");
-    });
-    let mut other = region.spawn(|suspend| {
-        let noise = [0xEEu8; 8 * 1024];
-        std::hint::black_box(&noise);
-        suspend.suspend();
-    });
+    // SAFETY: the coroutine lends nothing of its stack.
+    let mut first = unsafe {
+        region.spawn(move |suspend| {
+            let value = Cell::new(42); // on this coroutine's stack
+            let _guard = Guard(&value, report);
+            suspend.suspend();
+            unreachable!("dropped while suspended");
+        })
+    };
+    // SAFETY: the coroutine lends nothing of its stack.
+    let mut other = unsafe {
+        region.spawn(|suspend| {
+            let noise = [0xEEu8; 8 * 1024];
+            std::hint::black_box(&noise);
+            suspend.suspend();
+        })
+    };
     assert!(!first.resume());
     assert!(!other.resume()); // first is copied out, and noise written over it
     drop(first);
@@ -110,10 +123,14 @@ fn a_suspended_coroutine_dropped_is_unwound_on_its_own_bytes() {
 #[test]
 fn resuming_from_inside_the_region_is_refused() {
     let region = Region::new(64 * 1024).unwrap();
-    let inner = RefCell::new(Some(region.spawn(|_| {})));
-    let mut outer = region.spawn(move |_| {
-        inner.borrow_mut().as_mut().unwrap().resume();
-    });
+    // SAFETY: the coroutine lends nothing of its stack.
+    let inner = RefCell::new(Some(unsafe { region.spawn(|_| {}) }));
+    // SAFETY: the coroutine lends nothing of its stack.
+    let mut outer = unsafe {
+        region.spawn(move |_| {
+            inner.borrow_mut().as_mut().unwrap().resume();
+        })
+    };
     let panic = catch_unwind(AssertUnwindSafe(|| outer.resume())).unwrap_err();
     let message = panic.downcast_ref::<&str>().copied().unwrap_or_default();
     assert!(message.contains("resume it from outside"), "{message}");
@@ -140,10 +157,13 @@ fn a_coroutine_suspended_deep_in_a_recursion_comes_back_whole() {
     let mut coroutines: Vec<_> = [100, 7, 300]
         .map(|depth| {
             let sums = Rc::clone(&sums);
-            region.spawn(move |suspend| {
-                let sum = recurse(suspend, depth);
-                sums.borrow_mut().push(sum);
-            })
+            // SAFETY: the coroutine lends nothing of its stack.
+            unsafe {
+                region.spawn(move |suspend| {
+                    let sum = recurse(suspend, depth);
+                    sums.borrow_mut().push(sum);
+                })
+            }
         })
         .into_iter()
         .collect();

@@ -32,9 +32,8 @@ fn tasklets_on_one_region_keep_their_frames_and_interleave_exactly() {
     let log = Log::default();
     let region = SharedRegion::new(64 * 1024).unwrap();
     for name in ["a", "b", "c"] {
-        Builder::new()
-            .spawn_on(region.clone(), worker(name, &log, 3))
-            .unwrap();
+        // SAFETY: the tasklet lends nothing of its stack: no scoped thread, no pointer given away.
+        unsafe { Builder::new().spawn_on(region.clone(), worker(name, &log, 3)) }.unwrap();
     }
     spawn(worker("own", &log, 3));
     run().unwrap();
@@ -69,24 +68,28 @@ fn a_parked_tasklet_whose_bytes_are_out_is_killed_on_its_own_bytes() {
     let channel = Rc::new(Channel::<u32>::new());
     let victim = {
         let (log, channel) = (Rc::clone(&log), Rc::clone(&channel));
-        Builder::new()
-            .spawn_on(region.clone(), move || {
+        // SAFETY: the tasklet lends nothing of its stack: no scoped thread, no pointer given away.
+        unsafe {
+            Builder::new().spawn_on(region.clone(), move || {
                 let _guard = Noisy("victim", Rc::clone(&log));
                 let value = channel.receive();
                 log.borrow_mut().push(format!("victim got {value:?}"));
             })
-            .unwrap()
+        }
+        .unwrap()
     };
     // Another tasklet takes the region, so the victim's bytes are out.
     let other = {
         let log = Rc::clone(&log);
-        Builder::new()
-            .spawn_on(region.clone(), move || {
+        // SAFETY: the tasklet lends nothing of its stack: no scoped thread, no pointer given away.
+        unsafe {
+            Builder::new().spawn_on(region.clone(), move || {
                 let _guard = Noisy("other", Rc::clone(&log));
                 schedule();
                 log.borrow_mut().push("other done".into());
             })
-            .unwrap()
+        }
+        .unwrap()
     };
     let killer = {
         let log = Rc::clone(&log);
@@ -108,16 +111,16 @@ fn a_parked_tasklet_whose_bytes_are_out_is_killed_on_its_own_bytes() {
 fn a_panic_on_a_shared_region_reaches_main_and_the_others_go_on() {
     let log = Log::default();
     let region = SharedRegion::new(64 * 1024).unwrap();
-    Builder::new()
-        .name("doomed")
-        .spawn_on(region.clone(), || {
+    // SAFETY: the tasklet lends nothing of its stack: no scoped thread, no pointer given away.
+    unsafe {
+        Builder::new().name("doomed").spawn_on(region.clone(), || {
             schedule();
             panic!("boom");
         })
-        .unwrap();
-    Builder::new()
-        .spawn_on(region.clone(), worker("a", &log, 3))
-        .unwrap();
+    }
+    .unwrap();
+    // SAFETY: the tasklet lends nothing of its stack: no scoped thread, no pointer given away.
+    unsafe { Builder::new().spawn_on(region.clone(), worker("a", &log, 3)) }.unwrap();
     let error = ch02_scheduler::catch_tasklet_panic(run).unwrap_err();
     assert!(error.to_string().contains("doomed"), "{error}");
     run().unwrap();
@@ -166,9 +169,8 @@ fn a_mixed_ring_passes_a_token_through_every_kind_of_tasklet() {
         match i % 3 {
             0 => drop(spawn(body)),
             k => drop(
-                Builder::new()
-                    .spawn_on(regions[k - 1].clone(), body)
-                    .unwrap(),
+                // SAFETY: the tasklet lends nothing of its stack: no scoped thread, no pointer given away.
+                unsafe { Builder::new().spawn_on(regions[k - 1].clone(), body) }.unwrap(),
             ),
         }
     }

@@ -15,11 +15,12 @@ fn placed(region: &Rc<SharedRegion>, deepest: usize, kept_across_switches: usize
         deepest,
         kept_across_switches,
     };
-    spawn_for(region, workload, move || {
+    let body = move || {
         let (guard, size) = with_running_stack(|s| (s.guard.clone(), s.size)).unwrap();
         found.set((guard.end == bottom, size));
-    })
-    .unwrap();
+    };
+    // SAFETY: the body lends nothing of its stack.
+    unsafe { spawn_for(region, workload, body) }.unwrap();
     run().unwrap();
     seen.get()
 }

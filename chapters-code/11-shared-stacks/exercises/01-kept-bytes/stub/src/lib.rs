@@ -4,7 +4,13 @@
 /// many bytes the region kept for it while it was parked. `body` calls the
 /// function it receives once, at the point to measure; that call parks the
 /// tasklet until the measurement is taken.
-pub fn kept_while_parked(body: impl FnOnce(&dyn Fn()) + 'static) -> usize {
+///
+/// # Safety
+///
+/// `body` lends nothing of its stack across the park: no scoped thread
+/// borrowing one of its locals, no pointer into it given away (see
+/// `Builder::spawn_on`).
+pub unsafe fn kept_while_parked(body: impl FnOnce(&dyn Fn()) + 'static) -> usize {
     let _ = body;
     todo!("measure what the region keeps: see README.md")
 }

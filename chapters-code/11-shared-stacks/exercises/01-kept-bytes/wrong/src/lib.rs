@@ -10,13 +10,19 @@ use ch11_shared_stacks::shared_region::SharedRegion;
 
 /// Runs `body` as a tasklet on a fresh region of 64 KiB, and returns how
 /// many bytes the region kept for it while it was parked.
-pub fn kept_while_parked(body: impl FnOnce(&dyn Fn()) + 'static) -> usize {
+///
+/// # Safety
+///
+/// `body` lends nothing of its stack across the park (see
+/// `Builder::spawn_on`).
+pub unsafe fn kept_while_parked(body: impl FnOnce(&dyn Fn()) + 'static) -> usize {
     let region = SharedRegion::new(64 * 1024).expect("a region");
     let stack: Rc<dyn SharedStack> = region.clone();
     let waiting: Rc<RefCell<Option<Unparker>>> = Rc::default();
     let parked = Rc::clone(&waiting);
-    Builder::new()
-        .spawn_on(Rc::clone(&stack), move || {
+    // SAFETY: `body` lends nothing of its stack, as the caller promised.
+    unsafe {
+        Builder::new().spawn_on(Rc::clone(&stack), move || {
             body(&|| {
                 park(WaitOn::new("the measurement"), |u| {
                     *parked.borrow_mut() = Some(u);
@@ -24,13 +30,16 @@ pub fn kept_while_parked(body: impl FnOnce(&dyn Fn()) + 'static) -> usize {
                 .unwrap();
             });
         })
-        .unwrap();
-    Builder::new()
-        .spawn_on(stack, move || {
+    }
+    .unwrap();
+    // SAFETY: this tasklet lends nothing of its stack.
+    unsafe {
+        Builder::new().spawn_on(stack, move || {
             let unparker = waiting.borrow_mut().take().expect("the body parked");
             unparker.unpark(Wake(0));
         })
-        .unwrap();
+    }
+    .unwrap();
     run().unwrap();
     region.bytes_copied() as usize
 }

@@ -20,7 +20,13 @@ pub struct Workload {
 /// # Errors
 ///
 /// As [`ch02_scheduler::Builder::spawn`].
-pub fn spawn_for(
+///
+/// # Safety
+///
+/// `f` lends nothing of its stack across a switch: no scoped thread
+/// borrowing one of its locals, no pointer into it given away (see
+/// `Builder::spawn_on`).
+pub unsafe fn spawn_for(
     region: &Rc<SharedRegion>,
     workload: Workload,
     f: impl FnOnce() + 'static,

@@ -22,14 +22,21 @@ pub struct Workload {
 /// # Errors
 ///
 /// As [`ch02_scheduler::Builder::spawn`].
-pub fn spawn_for(
+///
+/// # Safety
+///
+/// `f` lends nothing of its stack across a switch: no scoped thread
+/// borrowing one of its locals, no pointer into it given away (see
+/// `Builder::spawn_on`).
+pub unsafe fn spawn_for(
     region: &Rc<SharedRegion>,
     workload: Workload,
     f: impl FnOnce() + 'static,
 ) -> Result<Tasklet, Error> {
     let size = region.usable().len();
     if workload.deepest <= size / 4 {
-        Builder::new().spawn_on(Rc::clone(region) as _, f)
+        // SAFETY: the caller's promise.
+        unsafe { Builder::new().spawn_on(Rc::clone(region) as _, f) }
     } else {
         Builder::new().stack_size(workload.deepest).spawn(f)
     }
