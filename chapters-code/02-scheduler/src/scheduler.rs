@@ -1483,11 +1483,13 @@ fn attend(
     });
     // ANCHOR_END: attend_next
     // ANCHOR: attend_shared
-    // A tasklet on a shared stack: its bytes go back on it first.
+    // A tasklet on a shared stack: its bytes go back on it first, while
+    // no tasklet counts as running (the swap may free a record).
     // SAFETY: `core.current` holds the record just made current.
     if let Some(task) = next.map(|task| unsafe { &*task })
         && let Some(shared) = TaskRef::shared_part(task)
     {
+        set_running(std::ptr::null());
         shared.swap_in(task);
     }
     Ok(next)

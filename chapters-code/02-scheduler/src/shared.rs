@@ -38,7 +38,9 @@ use crate::task_ref::TaskRef;
 ///   tasklet's [`lowest_used`](Occupant::lowest_used) address up to the
 ///   stack's top are those it left there at its last suspend, whoever ran
 ///   on the stack since;
-/// - no method runs a tasklet or calls the scheduler.
+/// - no method runs a tasklet or calls the scheduler. (A method may drop
+///   an [`Occupant`], which may free a tasklet's record; the dispatcher
+///   calls them while no tasklet runs.)
 pub unsafe trait SharedStack: fmt::Debug {
     /// The stack, lent to the coroutine of a tasklet on it
     /// ([`PooledStack::lend`]).
@@ -122,6 +124,8 @@ pub(crate) struct Shared {
     saved: RefCell<Vec<u8>>,
     /// Its function, until its first turn makes the coroutine.
     start: Cell<Option<Start>>,
+    /// Whether it counts in `ALIVE`: from its spawn to its end.
+    alive: Cell<bool>,
 }
 
 impl Shared {
@@ -131,6 +135,7 @@ impl Shared {
             stack,
             saved: RefCell::default(),
             start: Cell::new(None),
+            alive: Cell::new(true),
         }
     }
 
@@ -142,6 +147,10 @@ impl Shared {
     /// Before `task`'s turn: swaps its bytes in, and on its first turn
     /// makes its coroutine, on a stack that now holds no one else's frames.
     pub(crate) fn swap_in(&self, task: &Task) {
+        // A dead tasklet left in the ring has nothing to swap in.
+        if !self.alive.get() {
+            return;
+        }
         self.stack.swap_in(&Occupant(TaskRef::to(task)));
         if let Some(start) = self.start.take() {
             // SAFETY: the stack was just given this tasklet's bytes (none
@@ -160,12 +169,21 @@ impl Shared {
     pub(crate) fn retire(&self, task: &Task) {
         self.stack.vacate(&Occupant(TaskRef::to(task)));
         self.saved.take();
+        self.leave();
+    }
+
+    /// No longer counts among the thread's live tasklets on shared stacks.
+    fn leave(&self) {
+        if self.alive.replace(false) {
+            ALIVE.set(ALIVE.get() - 1);
+        }
     }
 }
 
 impl Drop for Shared {
+    /// A record freed unfinished (a thread's survivor) leaves the count too.
     fn drop(&mut self) {
-        ALIVE.set(ALIVE.get() - 1);
+        self.leave();
     }
 }
 

@@ -55,6 +55,9 @@ impl Memory {
     /// Copies `[low, top)` out into `bytes`.
     pub(crate) fn copy_out(&self, low: usize, bytes: &mut Vec<u8>) {
         let low = low.max(self.stack.usable_bottom());
+        // A stack pointer noted on another stack (a tasklet that suspended
+        // from a coroutine of its own) would make no sense here.
+        assert!(low <= self.stack.top(), "a stack pointer above its region");
         let len = self.stack.top() - low;
         // Valgrind takes the bytes just below a suspended coroutine's stack
         // pointer to be dead; the switch's saved registers are there.

@@ -182,3 +182,119 @@ fn a_mixed_ring_passes_a_token_through_every_kind_of_tasklet() {
     assert_eq!(total.get(), TASKLETS as u64 * LAPS);
     assert!(regions.iter().all(|r| r.swaps() > 0));
 }
+
+/// Spawns `f` on `region`; every tasklet of these tests lends nothing of
+/// its stack.
+fn spawn_here(region: &Rc<SharedRegion>, f: impl FnOnce() + 'static) -> ch02_scheduler::Tasklet {
+    // SAFETY: the tasklet lends nothing of its stack: no scoped thread, no pointer given away.
+    unsafe { Builder::new().spawn_on(region.clone(), f) }.unwrap()
+}
+
+#[test]
+fn a_region_is_freed_when_its_last_tasklet_ends_though_its_owner_let_go_first() {
+    let region = SharedRegion::new(64 * 1024).unwrap();
+    let weak = Rc::downgrade(&region);
+    for _ in 0..3 {
+        spawn_here(&region, schedule);
+    }
+    drop(region);
+    assert!(weak.upgrade().is_some(), "its tasklets hold it");
+    run().unwrap();
+    assert!(weak.upgrade().is_none(), "freed with its last tasklet");
+}
+
+#[test]
+fn a_tasklet_spawned_from_the_region_onto_it_runs_deep_and_leaves_its_parent_whole() {
+    fn deep(depth: u32) -> u64 {
+        let pad = std::hint::black_box([depth as u8; 128]);
+        if depth == 0 {
+            schedule();
+            return u64::from(pad[0]);
+        }
+        deep(depth - 1) + u64::from(pad[127])
+    }
+    let region = SharedRegion::new(256 * 1024).unwrap();
+    let log = Log::default();
+    let (inner, parent_log) = (Rc::clone(&region), Rc::clone(&log));
+    spawn_here(&region, move || {
+        let mine = std::hint::black_box([0x5Au8; 512]);
+        let child_log = Rc::clone(&parent_log);
+        spawn_here(&inner, move || {
+            child_log.borrow_mut().push(format!("child {}", deep(400)));
+        });
+        schedule(); // the child runs, 400 frames deep, and switches back here
+        schedule();
+        let whole = mine.iter().all(|&b| b == 0x5A);
+        parent_log
+            .borrow_mut()
+            .push(format!("parent whole: {whole}"));
+    });
+    run().unwrap();
+    let log = log.borrow();
+    assert_eq!(log.len(), 2, "{log:?}");
+    assert!(log.contains(&"parent whole: true".to_owned()), "{log:?}");
+    assert!(log.iter().any(|l| l.starts_with("child ")), "{log:?}");
+}
+
+#[test]
+fn killing_a_tasklet_that_never_ran_leaves_the_occupant_whole() {
+    use ch04_lifecycle::Kill;
+
+    let region = SharedRegion::new(64 * 1024).unwrap();
+    let log = Log::default();
+    let never = {
+        let log = Rc::clone(&log);
+        spawn_here(&region, move || log.borrow_mut().push("never ran".into()))
+    };
+    // Run at once, before `never` has had a turn.
+    let keeper = {
+        let log = Rc::clone(&log);
+        spawn_here(&region, move || {
+            let mine = std::hint::black_box([0xC3u8; 256]);
+            never.kill().unwrap();
+            let whole = mine.iter().all(|&b| b == 0xC3);
+            log.borrow_mut().push(format!("keeper whole: {whole}"));
+        })
+    };
+    keeper.run().unwrap();
+    run().unwrap();
+    assert_eq!(*log.borrow(), ["keeper whole: true"]);
+}
+
+#[test]
+fn a_thread_that_exits_with_tasklets_parked_on_a_region_unwinds_each_on_its_own_bytes() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use ch03_channels::Channel;
+
+    /// Counts, as it is dropped, whether its frame's bytes were still its own.
+    struct Whole(Arc<AtomicU32>, [u8; 64], u8);
+    impl Drop for Whole {
+        fn drop(&mut self) {
+            if self.1.iter().all(|&b| b == self.2) {
+                self.0.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    let whole = Arc::new(AtomicU32::new(0));
+    let counted = Arc::clone(&whole);
+    std::thread::spawn(move || {
+        let region = SharedRegion::new(64 * 1024).unwrap();
+        let channel = Rc::new(Channel::<u8>::new());
+        for i in 0..3u8 {
+            let (counted, channel) = (Arc::clone(&counted), Rc::clone(&channel));
+            spawn_here(&region, move || {
+                let _whole = Whole(counted, std::hint::black_box([i; 64]), i);
+                let _ = channel.receive();
+            });
+        }
+        // Every tasklet parks, and `run` returns with nothing runnable. The
+        // thread's exit then kills each, on its own bytes.
+        run().unwrap();
+    })
+    .join()
+    .unwrap();
+    assert_eq!(whole.load(Ordering::Relaxed), 3);
+}
