@@ -43,6 +43,10 @@ fn parked_on_one_region(n: usize) {
         "stack kept while parked: {:.0} bytes per tasklet",
         shared_region.bytes_copied() as f64 / n as f64
     );
+    println!(
+        "the machine's memory: {:.1} GiB",
+        machine_bytes() as f64 / (1 << 30) as f64
+    );
     for u in waiting.borrow_mut().drain(..) {
         u.unpark(Wake(0));
     }
@@ -69,4 +73,14 @@ fn resident_bytes() -> i64 {
     let pages: i64 = statm.split_whitespace().nth(1).unwrap().parse().unwrap();
     // SAFETY: sysconf has no preconditions.
     pages * unsafe { libc::sysconf(libc::_SC_PAGESIZE) }
+}
+
+/// The machine's memory, from `/proc/meminfo`.
+fn machine_bytes() -> u64 {
+    let meminfo = std::fs::read_to_string("/proc/meminfo").expect("Linux has /proc");
+    let line = meminfo.lines().find(|l| l.starts_with("MemTotal:"));
+    let kib: u64 = line
+        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .expect("MemTotal in /proc/meminfo");
+    kib * 1024
 }

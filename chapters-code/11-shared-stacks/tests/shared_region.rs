@@ -298,3 +298,28 @@ fn a_thread_that_exits_with_tasklets_parked_on_a_region_unwinds_each_on_its_own_
     .unwrap();
     assert_eq!(whole.load(Ordering::Relaxed), 3);
 }
+
+// ANCHOR: scoped
+/// Safe Rust, and sound on a stack of its own. On a region it is not: while
+/// the tasklet is parked, the scoped thread writes into whichever tasklet
+/// occupies the region.
+fn count_while_parked(channel: &ch03_channels::Channel<u8>) -> u64 {
+    let mut hits = 0u64; // a local: on the tasklet's stack
+    std::thread::scope(|s| {
+        s.spawn(|| (0..1000).for_each(|_| hits += 1)); // another thread borrows it
+        let _ = channel.receive(); // parks: the tasklet switches away
+    });
+    hits
+}
+// ANCHOR_END: scoped
+
+#[test]
+fn a_scoped_thread_may_borrow_from_a_tasklet_with_a_stack_of_its_own() {
+    let channel = Rc::new(ch03_channels::Channel::new());
+    let counted = Rc::new(std::cell::Cell::new(0));
+    let (inbox, seen) = (Rc::clone(&channel), Rc::clone(&counted));
+    spawn(move || seen.set(count_while_parked(&inbox)));
+    spawn(move || channel.send(1).unwrap());
+    run().unwrap();
+    assert_eq!(counted.get(), 1000);
+}
