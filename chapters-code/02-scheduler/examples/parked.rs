@@ -1,14 +1,17 @@
 //! Parks 100,000 tasklets at once (or as many as its argument says) and
 //! reports what one costs in resident memory. Run it in release mode:
 //! `cargo run --release -p ch02-scheduler --example parked -- 1000000`
+//! (Chapter 11's `parked_shared` runs this `main` with every tasklet on a
+//! shared stack.)
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use ch02_scheduler::{Unparker, WaitOn, Wake, park, run, spawn};
 
+/// Parks the tasklets, reports, wakes them (public for chapter 11).
 // ANCHOR: main
-fn main() {
+pub fn main() {
     let n: usize = match std::env::args().nth(1).map(|s| s.parse()) {
         None => 100_000,
         Some(Ok(n)) => n,

@@ -75,7 +75,9 @@ extern "C" fn on_fault(
         }
         message.push(b" overflowed its stack of ");
         message.push_number(stack.size as u64);
-        message.push(b" bytes; give it a larger one with Builder::stack_size\n");
+        message.push(
+            b" bytes; give it a larger one (Builder::stack_size, or a larger shared region)\n",
+        );
         message.write_to_stderr();
         true
     });
