@@ -104,7 +104,7 @@ pub(crate) enum Switch {
 }
 
 /// Everything the scheduler knows about one tasklet, kept at the top of its
-/// stack. Shared by counted references (`TaskRef`): the ring, the handles
+/// stack (on the heap for a tasklet on a shared stack, chapter 11). Shared by counted references (`TaskRef`): the ring, the handles
 /// and whoever may wake it hold it.
 pub(crate) struct Task {
     pub(crate) id: TaskletId,
@@ -694,12 +694,12 @@ impl Builder {
     /// # Safety
     ///
     /// While the tasklet is switched away, another tasklet's frames take
-    /// its stack's addresses. So nothing but the tasklet itself may hold a
-    /// borrow of, or a pointer into, its stack across a switch: not a
-    /// scoped thread (`std::thread::scope`, rayon's or crossbeam's scopes)
-    /// still running with a borrow of one of its locals when it parks,
-    /// and not a raw pointer given away. `'static` on `f` rules out the
-    /// rest.
+    /// its stack's addresses. So nothing may borrow into its stack, or
+    /// read or write through a pointer into it, while it is switched away:
+    /// not a scoped thread (`std::thread::scope`, rayon's or crossbeam's
+    /// scopes) still running with a borrow of one of its locals when it
+    /// parks, and not a raw pointer handed to another tasklet or thread.
+    /// `'static` on `f` rules out the rest.
     pub unsafe fn spawn_on<F>(self, stack: Rc<dyn SharedStack>, f: F) -> Result<Tasklet, Error>
     where
         F: FnOnce() + 'static,
@@ -1499,6 +1499,7 @@ fn attend(
 /// A tasklet's body returned: mark it dead, and leave the registry. Its
 /// stack, which its record lives in, stays with the record until nothing
 /// refers to the tasklet any more; then both go back to the pool as one.
+/// (A tasklet on a shared stack gives its place on it up at once.)
 fn retire(task: &Task) {
     set_running(std::ptr::null());
     task.state.set(State::Dead);

@@ -100,8 +100,9 @@ impl TaskRef {
     /// Another reference to the record `task`.
     pub(crate) fn to(task: &Task) -> TaskRef {
         task.refs.set(task.refs.get() + 1);
-        // Every `Task` lives in a record that `TaskRef`s count: `boxed` and
-        // `in_stack` make the only ones, and `release` frees them.
+        // Every `Task` lives in a record that `TaskRef`s count: `boxed`,
+        // `in_stack` and `shared` make the only ones, and `release` frees
+        // them.
         TaskRef(NonNull::from(task))
     }
 

@@ -34,7 +34,7 @@ impl On {
     fn spawn(self, region: &Rc<dyn SharedStack>, f: impl FnOnce() + 'static) {
         let spawned = match self {
             On::Own => Builder::new().spawn(f),
-            // SAFETY: the tasklet lends nothing of its stack: no scoped thread, no pointer given away.
+            // SAFETY: the tasklet lends nothing of its stack: no scoped thread borrows from it, nothing reads through a pointer into it while it is away.
             On::Region => unsafe { Builder::new().spawn_on(Rc::clone(region), f) },
         };
         spawned.expect("spawned");

@@ -8,7 +8,8 @@
 //! at suspend up to the region's top; everything below was dead when it
 //! suspended.
 //!
-//! Three rules keep that sound, and the types enforce them:
+//! Three rules keep that sound; the code enforces the first two, and the
+//! caller of [`Region::spawn`] promises the third:
 //!
 //! 1. Only one coroutine's bytes are in the region at a time, and only
 //!    its own code runs on it: copies happen only from outside the
@@ -76,9 +77,9 @@ impl Region {
     /// # Safety
     ///
     /// While the coroutine is suspended, another one's frames may take its
-    /// stack's addresses: nothing but the coroutine itself may hold a
-    /// borrow of, or a pointer into, its stack across a suspend (a scoped
-    /// thread borrowing one of its locals, a raw pointer given away).
+    /// stack's addresses: nothing may borrow into its stack, or read or
+    /// write through a pointer into it, while it is suspended (a scoped
+    /// thread borrowing one of its locals, a raw pointer handed out).
     pub unsafe fn spawn(self: &Rc<Self>, body: impl FnOnce(&Suspend<'_>) + 'static) -> Copied {
         Copied {
             region: Rc::clone(self),

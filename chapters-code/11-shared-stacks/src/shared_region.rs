@@ -85,12 +85,11 @@ unsafe impl SharedStack for SharedRegion {
 
     // ANCHOR: swap_in
     fn swap_in(&self, incoming: &Occupant) {
-        let mut occupant = self.occupant.borrow_mut();
-        if occupant.as_ref().is_some_and(|o| o.is(incoming)) {
+        let outgoing = self.occupant.borrow().clone();
+        if outgoing.as_ref().is_some_and(|o| o.is(incoming)) {
             return;
         }
-        let outgoing = occupant.replace(incoming.clone());
-        drop(occupant);
+        // The copies first: if one refuses (a panic), nothing has changed.
         if let Some(out) = &outgoing
             && let Some(low) = out.lowest_used()
         {
@@ -101,10 +100,11 @@ unsafe impl SharedStack for SharedRegion {
         let bytes = incoming.saved();
         self.memory.copy_in(&bytes);
         self.copied.set(self.copied.get() + bytes.len() as u64);
-        self.swaps.set(self.swaps.get() + 1);
         drop(bytes);
-        // The outgoing tasklet's record may go with this reference: last.
-        drop(outgoing);
+        self.swaps.set(self.swaps.get() + 1);
+        let replaced = self.occupant.replace(Some(incoming.clone()));
+        // The outgoing tasklet's record may go with these references: last.
+        drop((replaced, outgoing));
     }
     // ANCHOR_END: swap_in
 

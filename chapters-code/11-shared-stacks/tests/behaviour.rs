@@ -49,6 +49,8 @@ mod ch04_time;
 mod ch04_watchdog;
 #[path = "../../06-many-cores/tests/deadlock.rs"]
 mod ch06_deadlock;
+#[path = "../../06-many-cores/tests/spread.rs"]
+mod ch06_spread;
 #[path = "../../06-many-cores/tests/threads.rs"]
 mod ch06_threads;
 #[path = "../../06-many-cores/tests/timers.rs"]
@@ -57,6 +59,10 @@ mod ch06_timers;
 mod ch09_faults;
 #[path = "../../09-stackless-io/tests/rules.rs"]
 mod ch09_rules;
+#[path = "../../09-stackless-io/tests/threads.rs"]
+mod ch09_threads;
+#[path = "../../09-stackless-io/tests/udp.rs"]
+mod ch09_udp;
 
 /// The suite above runs on shared stacks: two tasklets spawned as usual
 /// find themselves on the same stack, with a guard page of its own.

@@ -32,7 +32,7 @@ fn tasklets_on_one_region_keep_their_frames_and_interleave_exactly() {
     let log = Log::default();
     let region = SharedRegion::new(64 * 1024).unwrap();
     for name in ["a", "b", "c"] {
-        // SAFETY: the tasklet lends nothing of its stack: no scoped thread, no pointer given away.
+        // SAFETY: the tasklet lends nothing of its stack: no scoped thread borrows from it, nothing reads through a pointer into it while it is away.
         unsafe { Builder::new().spawn_on(region.clone(), worker(name, &log, 3)) }.unwrap();
     }
     spawn(worker("own", &log, 3));
@@ -68,7 +68,7 @@ fn a_parked_tasklet_whose_bytes_are_out_is_killed_on_its_own_bytes() {
     let channel = Rc::new(Channel::<u32>::new());
     let victim = {
         let (log, channel) = (Rc::clone(&log), Rc::clone(&channel));
-        // SAFETY: the tasklet lends nothing of its stack: no scoped thread, no pointer given away.
+        // SAFETY: the tasklet lends nothing of its stack: no scoped thread borrows from it, nothing reads through a pointer into it while it is away.
         unsafe {
             Builder::new().spawn_on(region.clone(), move || {
                 let _guard = Noisy("victim", Rc::clone(&log));
@@ -81,7 +81,7 @@ fn a_parked_tasklet_whose_bytes_are_out_is_killed_on_its_own_bytes() {
     // Another tasklet takes the region, so the victim's bytes are out.
     let other = {
         let log = Rc::clone(&log);
-        // SAFETY: the tasklet lends nothing of its stack: no scoped thread, no pointer given away.
+        // SAFETY: the tasklet lends nothing of its stack: no scoped thread borrows from it, nothing reads through a pointer into it while it is away.
         unsafe {
             Builder::new().spawn_on(region.clone(), move || {
                 let _guard = Noisy("other", Rc::clone(&log));
@@ -111,7 +111,7 @@ fn a_parked_tasklet_whose_bytes_are_out_is_killed_on_its_own_bytes() {
 fn a_panic_on_a_shared_region_reaches_main_and_the_others_go_on() {
     let log = Log::default();
     let region = SharedRegion::new(64 * 1024).unwrap();
-    // SAFETY: the tasklet lends nothing of its stack: no scoped thread, no pointer given away.
+    // SAFETY: the tasklet lends nothing of its stack: no scoped thread borrows from it, nothing reads through a pointer into it while it is away.
     unsafe {
         Builder::new().name("doomed").spawn_on(region.clone(), || {
             schedule();
@@ -119,7 +119,7 @@ fn a_panic_on_a_shared_region_reaches_main_and_the_others_go_on() {
         })
     }
     .unwrap();
-    // SAFETY: the tasklet lends nothing of its stack: no scoped thread, no pointer given away.
+    // SAFETY: the tasklet lends nothing of its stack: no scoped thread borrows from it, nothing reads through a pointer into it while it is away.
     unsafe { Builder::new().spawn_on(region.clone(), worker("a", &log, 3)) }.unwrap();
     let error = ch02_scheduler::catch_tasklet_panic(run).unwrap_err();
     assert!(error.to_string().contains("doomed"), "{error}");
@@ -169,7 +169,7 @@ fn a_mixed_ring_passes_a_token_through_every_kind_of_tasklet() {
         match i % 3 {
             0 => drop(spawn(body)),
             k => drop(
-                // SAFETY: the tasklet lends nothing of its stack: no scoped thread, no pointer given away.
+                // SAFETY: the tasklet lends nothing of its stack: no scoped thread borrows from it, nothing reads through a pointer into it while it is away.
                 unsafe { Builder::new().spawn_on(regions[k - 1].clone(), body) }.unwrap(),
             ),
         }
@@ -186,7 +186,7 @@ fn a_mixed_ring_passes_a_token_through_every_kind_of_tasklet() {
 /// Spawns `f` on `region`; every tasklet of these tests lends nothing of
 /// its stack.
 fn spawn_here(region: &Rc<SharedRegion>, f: impl FnOnce() + 'static) -> ch02_scheduler::Tasklet {
-    // SAFETY: the tasklet lends nothing of its stack: no scoped thread, no pointer given away.
+    // SAFETY: the tasklet lends nothing of its stack: no scoped thread borrows from it, nothing reads through a pointer into it while it is away.
     unsafe { Builder::new().spawn_on(region.clone(), f) }.unwrap()
 }
 

@@ -62,14 +62,17 @@ fn covers(kept: usize, used: usize) {
 }
 
 #[test]
-fn a_shallow_tasklet_keeps_what_it_uses() {
+fn a_shallow_tasklet_keeps_what_it_uses_and_goes_on_after() {
     let used = Rc::new(Cell::new(0));
-    let seen = Rc::clone(&used);
+    let finished = Rc::new(Cell::new(false));
+    let (seen, done) = (Rc::clone(&used), Rc::clone(&finished));
     let kept = kept_while_parked(move |park_here| {
         seen.set(used_here());
         park_here();
+        done.set(true);
     });
     covers(kept, used.get());
+    assert!(finished.get(), "the tasklet went on after the measurement");
 }
 
 #[test]

@@ -31,6 +31,10 @@ fn shallow_tasklets_that_keep_little_share_the_region() {
     assert!(placed(&region, 4096, 512).0);
     // The limits themselves still count as fitting.
     assert!(placed(&region, 16 * 1024, 4096).0);
+    // A quarter of a larger region is more.
+    let larger = SharedRegion::new(256 * 1024).unwrap();
+    assert!(placed(&larger, 64 * 1024, 0).0);
+    assert!(!placed(&larger, 64 * 1024 + 1, 0).0);
 }
 
 #[test]

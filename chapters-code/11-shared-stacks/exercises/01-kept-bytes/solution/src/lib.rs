@@ -14,7 +14,7 @@ use ch11_shared_stacks::shared_region::SharedRegion;
 /// # Safety
 ///
 /// `body` lends nothing of its stack across the park: no scoped thread
-/// borrowing one of its locals, no pointer into it given away (see
+/// borrowing one of its locals, nothing reads or writes through a pointer into it while it is switched away (see
 /// `Builder::spawn_on`).
 pub unsafe fn kept_while_parked(body: impl FnOnce(&dyn Fn()) + 'static) -> usize {
     let region = SharedRegion::new(64 * 1024).expect("a region");

@@ -8,7 +8,7 @@
 /// # Safety
 ///
 /// `body` lends nothing of its stack across the park: no scoped thread
-/// borrowing one of its locals, no pointer into it given away (see
+/// borrowing one of its locals, nothing reads or writes through a pointer into it while it is switched away (see
 /// `Builder::spawn_on`).
 pub unsafe fn kept_while_parked(body: impl FnOnce(&dyn Fn()) + 'static) -> usize {
     let _ = body;

@@ -26,7 +26,7 @@ pub struct Workload {
 /// # Safety
 ///
 /// `f` lends nothing of its stack across a switch: no scoped thread
-/// borrowing one of its locals, no pointer into it given away (see
+/// borrowing one of its locals, nothing reads or writes through a pointer into it while it is switched away (see
 /// `Builder::spawn_on`).
 pub unsafe fn spawn_for(
     region: &Rc<SharedRegion>,
